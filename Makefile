@@ -1,0 +1,92 @@
+# quarry — plain Makefile: `make`, `make test`, `make run`, `make bench`.
+
+CC ?= cc
+PKGS := jansson yaml-0.1 libxml-2.0 libpcre2-8
+BUILD ?= build
+OPT ?= -O2 -g
+SAN ?=
+PREFIX ?= /usr/local
+DESTDIR ?=
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CFLAGS := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -I. -I$(BUILD) \
+	$(PKG_CFLAGS) $(OPT) $(SAN) $(EXTRA_CFLAGS)
+LDLIBS := $(PKG_LIBS) -lcsv -lm -lpthread
+LDFLAGS := $(SAN)
+
+LIB_SRCS := $(wildcard util/*.c ir/*.c extract/*.c converters/*.c \
+	validate/*.c schemas/*.c) $(filter-out cmd/main.c,$(wildcard cmd/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas_data.o
+TEST_SRCS := $(wildcard tests/*.c)
+TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+BENCH_BINS := $(BUILD)/bench/bench_stages
+SCHEMA_FILES := $(sort $(wildcard schemas/*.json schemas/*.xsd schemas/csv/*.json))
+DEB_PACKAGES := gcc make pkg-config libjansson-dev libyaml-dev libxml2-dev \
+	libcsv-dev libpcre2-dev python3 python3-jsonschema
+
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer
+
+.PHONY: all deps test check check-asan run bench install clean
+
+all: $(BUILD)/quarry $(BUILD)/libquarry.a
+
+deps:
+	@tools/deps.sh $(DEB_PACKAGES)
+
+$(BUILD)/%.o: %.c $(wildcard */*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/gen/schemas_data.c: $(SCHEMA_FILES) tools/embed.sh
+	@mkdir -p $(dir $@)
+	tools/embed.sh $(SCHEMA_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/schemas_data.o: $(BUILD)/gen/schemas_data.c
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libquarry.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/quarry: $(BUILD)/cmd/main.o $(BUILD)/libquarry.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libquarry.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libquarry.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
+
+# The suite, once optimised and once under ASan+UBSan.
+test: deps
+	@$(MAKE) --no-print-directory check
+	@$(MAKE) --no-print-directory check-asan
+
+check: all $(TEST_BINS)
+	@tests/run.sh $(BUILD)
+
+check-asan:
+	@$(MAKE) --no-print-directory check BUILD=build/asan OPT="-O1 -g" \
+		SAN="$(SANFLAGS)"
+
+run: deps all
+	@mkdir -p out
+	$(BUILD)/quarry extract --date 2022-11-21 -o out/sample.json \
+		fixtures/sample/op-ed.txt
+	$(BUILD)/quarry validate out/sample.json
+	@echo "wrote out/sample.json (valid against schemas/quarry.schema.json)"
+
+bench: all $(BENCH_BINS)
+	@bench/run.sh $(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/quarry $(DESTDIR)$(PREFIX)/bin/quarry
+	install -m 644 man/quarry.1 $(DESTDIR)$(PREFIX)/share/man/man1/quarry.1
+
+clean:
+	rm -rf build out
