@@ -7,7 +7,69 @@
 
 #include <stddef.h>
 
+#include "ir/ir.h"
 #include "util/util.h"
+
+/* Input larger than this is refused unless --max-size raises it. */
+#define Q_MAX_INPUT_DEFAULT ((size_t)64 << 20)
+/* Offsets are kept in 32 bits inside a document. */
+#define Q_MAX_INPUT_LIMIT (((size_t)1 << 31) - 1)
+
+struct q_extract_opts {
+	const char *reference_date; /* "YYYY-MM-DD" from --date, or NULL */
+	int lossy;		    /* replace bad bytes instead of failing */
+};
+
+/*
+ * The whole pipeline: raw bytes of the input called `name` (shown in
+ * errors and kept as source.name) to a complete document.  doc must be
+ * initialised; on failure it holds a partial document to release.
+ */
+int q_extract(const char *name, const char *raw, size_t len,
+	      const struct q_extract_opts *opts, struct q_doc *doc,
+	      struct q_error *err);
+
+/* ---- the stages, in pipeline order ------------------------------------ */
+
+struct q_decoded {
+	const char *text; /* in the document's arena, NUL-terminated */
+	size_t len;
+};
+
+/* Decodes raw into normalized UTF-8 text and fills doc->source (but name). */
+int q_decode(struct q_doc *doc, const char *raw, size_t len, int lossy,
+	     const char *file, struct q_decoded *out, struct q_error *err);
+
+/*
+ * Reads an optional metadata header at the start of text — YAML front
+ * matter between "---" lines, or leading "Key: value" lines — into
+ * doc->meta and sets *consumed to the bytes it spans (0 when none).
+ */
+int q_header_read(struct q_doc *doc, const char *text, size_t len,
+		  const char *file, size_t *consumed, struct q_error *err);
+
+/* Splits doc->text into paragraphs and gives each its kind; fills the
+ * metadata the layout reveals (title, authors, section, date, place). */
+int q_paragraphs_build(struct q_doc *doc, struct q_error *err);
+
+/*
+ * People named in a byline, header or bio: "By Jane Doe and John Smith",
+ * "Jane Doe, Senior Fellow", "JANE DOE".  Adds each to doc->meta.authors
+ * (or completes the role of one already there).  Returns how many names
+ * were found, or -1 when out of memory.
+ */
+int q_people_add(struct q_doc *doc, const char *s, size_t len);
+/* Adds (or completes) one author; role may be null. */
+int q_author_add(struct q_doc *doc, struct q_str name, struct q_str role);
+/*
+ * A closing bio line, "Jong Sup Lee is South Korea's defense minister.":
+ * adds the author with the role and returns 1; 0 when s is not one; -1
+ * when out of memory.
+ */
+int q_bio_parse(struct q_doc *doc, const char *s, size_t len);
+/* Capitalised words shaped like a personal name (a single word only when
+ * allow_single and in capitals, as in a signature "HAMILTON"). */
+int q_looks_like_name(const char *s, size_t len, int allow_single);
 
 /*
  * Sentence segmentation of one paragraph.  text[0..len) is valid UTF-8;
@@ -19,5 +81,11 @@
  */
 int q_sentence_next(const char *text, size_t len, size_t *pos, size_t *start,
 		    size_t *end);
+
+struct q_date { int year, month, day; };
+size_t q_date_parse(const char *s, size_t len, struct q_date *d);
+int q_date_parse_line(const char *s, size_t len, struct q_date *d);
+void q_date_format(const struct q_date *d, char out[11]);
+int q_date_valid(int year, int month, int day);
 
 #endif

@@ -1,0 +1,154 @@
+/*
+ * extract.c — the pipeline: decode, header, paragraphs, sentences, words.
+ */
+#include "extract/extract.h"
+
+#include <string.h>
+
+static int is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\v';
+}
+
+static int is_alnum(unsigned char c)
+{
+	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/*
+ * A word is a whitespace-separated token with at least one letter or
+ * digit, so dashes, bullets and "###" are not words.  Non-ASCII letters
+ * count; the general punctuation block (U+2000–U+206F: dashes, curly
+ * quotes, bullets, ellipsis) does not.
+ */
+static int counts_as_word(const unsigned char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if (c < 0x80) {
+			if (is_alnum(c))
+				return 1;
+		} else if (c >= 0xC3 && !(c == 0xE2 && i + 1 < n && s[i + 1] == 0x80) &&
+			   !(c == 0xE2 && i + 1 < n && s[i + 1] == 0x81)) {
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* English is recognised by its commonest function words. */
+static int is_english_function_word(const unsigned char *w, size_t n)
+{
+	static const char *const words[] = {
+		"the", "of", "and", "to", "a", "in", "is", "that", "for", "it",
+		"was", "on", "with", "as", "by", "be", "are", "this", "at", "from",
+		"have", "has", "not", "which", "will", "we",
+	};
+	char low[8];
+	if (n >= sizeof(low))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		low[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && memcmp(words[i], low, n) == 0)
+			return 1;
+	return 0;
+}
+
+#define LANGUAGE_SAMPLE_WORDS 2000
+#define LANGUAGE_MIN_WORDS 8
+
+static void count_words(struct q_doc *doc)
+{
+	const unsigned char *t = (const unsigned char *)doc->text.ptr;
+	size_t len = doc->text.len, words = 0, english = 0, sampled = 0;
+	size_t i = 0;
+	while (i < len) {
+		while (i < len && is_space(t[i]))
+			i++;
+		size_t b = i;
+		while (i < len && !is_space(t[i]))
+			i++;
+		if (b == i || !counts_as_word(t + b, i - b))
+			continue;
+		words++;
+		if (sampled < LANGUAGE_SAMPLE_WORDS) {
+			sampled++;
+			english += is_english_function_word(t + b, i - b);
+		}
+	}
+	doc->stats.words = words;
+	/* In English prose a fifth or more of the words are function words. */
+	if (!doc->meta.language.ptr && sampled >= LANGUAGE_MIN_WORDS &&
+	    english * 100 >= sampled * 15)
+		doc->meta.language = Q_STR_LIT("en");
+}
+
+static int build_sentences(struct q_doc *doc, struct q_error *err)
+{
+	for (size_t p = 0; p < doc->paragraphs.count; p++) {
+		const struct q_span *ps = &doc->paragraphs.items[p].span;
+		const char *text = doc->text.ptr + ps->bstart;
+		size_t len = ps->bend - ps->bstart, pos = 0, start, end;
+		while (q_sentence_next(text, len, &pos, &start, &end)) {
+			struct q_sentence *s = Q_VEC_PUSH(&doc->arena, &doc->sentences);
+			if (!s)
+				return q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
+			s->paragraph = p;
+			s->span.bstart = ps->bstart + start;
+			s->span.bend = ps->bstart + end;
+			q_doc_span_from_bytes(doc, &s->span);
+		}
+	}
+	return 0;
+}
+
+/* The header block and the blank lines after it are not part of the text. */
+static size_t skip_blank_lines(const char *t, size_t len, size_t pos)
+{
+	size_t i = pos, line = pos;
+	while (i < len && is_space((unsigned char)t[i])) {
+		if (t[i] == '\n')
+			line = i + 1;
+		i++;
+	}
+	return i == len ? len : line;
+}
+
+static int reference_date(struct q_doc *doc, const struct q_extract_opts *opts)
+{
+	const char *d = opts && opts->reference_date ? opts->reference_date : NULL;
+	if (d)
+		return q_doc_str(doc, d, strlen(d), &doc->meta.reference_date);
+	/* Only a whole day can anchor "yesterday" or "last Friday". */
+	if (doc->meta.date.ptr && doc->meta.date.len == 10)
+		doc->meta.reference_date = doc->meta.date;
+	return 0;
+}
+
+int q_extract(const char *name, const char *raw, size_t len,
+	      const struct q_extract_opts *opts, struct q_doc *doc,
+	      struct q_error *err)
+{
+	const char *shown = q_display_name(name);
+	struct q_decoded dec;
+	size_t header = 0;
+	int rc;
+	if ((rc = q_decode(doc, raw, len, opts && opts->lossy, shown, &dec, err)) ||
+	    (rc = q_header_read(doc, dec.text, dec.len, shown, &header, err)))
+		return rc;
+	if (header)
+		header = skip_blank_lines(dec.text, dec.len, header);
+	if (q_doc_set_text(doc, dec.text + header, dec.len - header) ||
+	    q_doc_str(doc, name, strlen(name), &doc->source.name))
+		return q_error_msg(err, Q_ENOMEM, shown, "out of memory");
+	if ((rc = q_paragraphs_build(doc, err)) || (rc = build_sentences(doc, err)))
+		return rc;
+	if (reference_date(doc, opts))
+		return q_error_msg(err, Q_ENOMEM, shown, "out of memory");
+	count_words(doc);
+	doc->stats.characters = doc->text_chars;
+	doc->stats.sentences = doc->sentences.count;
+	doc->stats.paragraphs = doc->paragraphs.count;
+	return 0;
+}
