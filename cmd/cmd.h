@@ -1,8 +1,73 @@
-/* cmd.h — the quarry command line: subcommands, options, help. */
+/*
+ * cmd.h — the quarry command line: subcommands, their options, help.
+ *
+ * Every option lives in one table (options.c) that both the parser and
+ * --help read, so the two cannot disagree.  Each subcommand is one file
+ * with one run function; only main() turns the result into an exit code.
+ */
 #ifndef Q_CMD_H
 #define Q_CMD_H
 
+#include <stddef.h>
+
+#include "util/util.h"
+
+#define Q_VERSION "0.1.0"
+
 /* Runs the whole command; returns the process exit code. */
 int q_cmd_main(int argc, char **argv);
+
+/* Subcommands, as bits so an option can name the ones it applies to. */
+enum q_command_bit {
+	Q_CMD_EXTRACT = 1u << 0,
+	Q_CMD_VALIDATE = 1u << 1,
+	Q_CMD_SCHEMA = 1u << 2,
+};
+
+/* What the command line said, after parsing. */
+struct q_cmdline {
+	const char *command; /* "extract", … */
+	const char *date;    /* --date YYYY-MM-DD */
+	const char *format;  /* --format */
+	const char *output;  /* -o FILE */
+	const char *schema;  /* --schema FILE */
+	size_t max_size;     /* --max-size */
+	int compact;
+	int no_validate;
+	int lossy;
+	int format_assert; /* --strict-formats */
+	int list;	   /* --list */
+	int help;
+	char **args; /* positional arguments */
+	int nargs;
+};
+
+/*
+ * Parses argv[first..argc) for command `bit`; positional arguments are
+ * collected in cl->args (which the caller frees).  Usage errors are
+ * Q_EUSAGE with a one-line message.
+ */
+int q_options_parse(int argc, char **argv, int first, unsigned bit,
+		    struct q_cmdline *cl, struct q_error *err);
+/* Prints the options of command `bit` as --help shows them. */
+void q_options_help(unsigned bit, FILE *out);
+
+int q_cmd_extract(struct q_cmdline *cl, struct q_error *err);
+int q_cmd_validate(struct q_cmdline *cl, struct q_error *err);
+int q_cmd_schema(struct q_cmdline *cl, struct q_error *err);
+
+/*
+ * The IR schema compiled once per process (shared, read-only); NULL with
+ * err set when it cannot be compiled, which is a bug.
+ */
+const struct q_schema *q_cmd_ir_schema(struct q_error *err);
+
+/*
+ * Validates a JSON view against a compiled schema and prints each
+ * violation as "quarry: FILE[:LINE]: POINTER: message (keyword)".
+ * Returns 1 when valid.
+ */
+int q_cmd_report_validation(const struct q_schema *schema, void *view,
+			    unsigned flags, const char *file, long line);
 
 #endif

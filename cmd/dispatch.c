@@ -1,9 +1,132 @@
-/* dispatch.c — placeholder until the subcommands land. */
+/*
+ * dispatch.c — finds the subcommand, parses its options, runs it, and
+ * maps the outcome to an exit code.
+ */
 #include "cmd/cmd.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct command {
+	const char *name;
+	unsigned bit;
+	int (*run)(struct q_cmdline *cl, struct q_error *err);
+	const char *synopsis;
+	const char *summary;
+	const char *details;
+};
+
+static const struct command commands[] = {
+	{"extract", Q_CMD_EXTRACT, q_cmd_extract, "quarry extract [OPTIONS] [FILE|-]...",
+	 "extract text documents into quarry documents (JSON or NDJSON)",
+	 "Reads each FILE (standard input when none or '-') as UTF-8 text and writes\n"
+	 "one quarry document per input, validated against the quarry schema.\n"
+	 "Several inputs give one document after another (--format ndjson: one per\n"
+	 "line); when some inputs fail the others are still written and the exit\n"
+	 "status is 1.\n"},
+	{"validate", Q_CMD_VALIDATE, q_cmd_validate, "quarry validate [OPTIONS] FILE...",
+	 "validate quarry documents, or any JSON against a JSON Schema",
+	 "Checks each FILE (JSON or NDJSON; '-' is standard input) against the quarry\n"
+	 "schema and the document's own consistency (offsets, texts, counts), or\n"
+	 "against --schema SCHEMA (JSON Schema draft 2020-12).  Prints nothing when\n"
+	 "every file is valid; otherwise one line per problem, and exits 65.\n"},
+	{"schema", Q_CMD_SCHEMA, q_cmd_schema, "quarry schema [NAME]",
+	 "print a shipped schema (default: the quarry document schema)",
+	 "Prints the schema named NAME as built into quarry; --list shows the names.\n"},
+};
+
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const struct command *find_command(const char *name)
+{
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void general_help(FILE *out)
+{
+	fputs("usage: quarry COMMAND [OPTIONS] [ARGS]\n\n"
+	      "quarry turns text documents (news articles, op-eds, press releases,\n"
+	      "reports) into one validated document model and writes it as JSON.\n\n"
+	      "commands:\n", out);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fputs("  help CMD   show the help of CMD\n\n"
+	      "  -h, --help     show this help\n"
+	      "      --version  show the version\n\n"
+	      "exit status: 0 success, 1 some inputs failed, 2 usage error, 65 bad input\n"
+	      "data, 66 input missing, 70 internal error, 73 cannot create output,\n"
+	      "74 I/O error, 75 another run holds the lock.  See quarry(1).\n", out);
+}
+
+static void command_help(const struct command *c, FILE *out)
+{
+	fprintf(out, "usage: %s\n\n%s\noptions:\n", c->synopsis, c->details);
+	q_options_help(c->bit, out);
+}
+
+/* stdout may hold buffered help or schema text; a full disk shows here. */
+static int finish_stdout(int code)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fputs("quarry: <stdout>: write error\n", stderr);
+		return code ? code : q_exit_code(Q_EIO);
+	}
+	return code;
+}
+
+static int run_command(const struct command *c, int argc, char **argv)
+{
+	struct q_cmdline cl;
+	struct q_error err;
+	memset(&cl, 0, sizeof(cl));
+	q_error_init(&err);
+	cl.command = c->name;
+	int rc = q_options_parse(argc, argv, 2, c->bit, &cl, &err);
+	if (!rc && cl.help) {
+		command_help(c, stdout);
+	} else if (!rc) {
+		rc = c->run(&cl, &err);
+	}
+	if (rc && err.code)
+		q_error_print(&err, stderr);
+	free(cl.args);
+	return rc ? q_exit_code(rc) : 0;
+}
 
 int q_cmd_main(int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return 0;
+	if (argc < 2) {
+		general_help(stderr);
+		return q_exit_code(Q_EUSAGE);
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		general_help(stdout);
+		return finish_stdout(0);
+	}
+	if (strcmp(name, "--version") == 0) {
+		printf("quarry %s\n", Q_VERSION);
+		return finish_stdout(0);
+	}
+	if (strcmp(name, "help") == 0) {
+		const struct command *c = argc > 2 ? find_command(argv[2]) : NULL;
+		if (argc > 2 && !c) {
+			fprintf(stderr, "quarry: unknown command '%s' (see 'quarry --help')\n", argv[2]);
+			return q_exit_code(Q_EUSAGE);
+		}
+		if (c)
+			command_help(c, stdout);
+		else
+			general_help(stdout);
+		return finish_stdout(0);
+	}
+	const struct command *c = find_command(name);
+	if (!c) {
+		fprintf(stderr, "quarry: unknown command '%s' (see 'quarry --help')\n", name);
+		return q_exit_code(Q_EUSAGE);
+	}
+	return finish_stdout(run_command(c, argc, argv));
 }

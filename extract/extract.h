@@ -70,6 +70,8 @@ int q_bio_parse(struct q_doc *doc, const char *s, size_t len);
 /* Capitalised words shaped like a personal name (a single word only when
  * allow_single and in capitals, as in a signature "HAMILTON"). */
 int q_looks_like_name(const char *s, size_t len, int allow_single);
+/* Contains a word of a role or outlet ("minister", "editor", "Press"). */
+int q_has_role_word(const char *s, size_t len);
 
 /*
  * Sentence segmentation of one paragraph.  text[0..len) is valid UTF-8;

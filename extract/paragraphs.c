@@ -241,45 +241,48 @@ static int is_date_line(struct q_doc *doc, const char *s, size_t n, int *failed)
 	return 1;
 }
 
-/* "By NAME", "NAME, ROLE", "President: NAME" or a name in capitals. */
-static int is_byline(struct q_doc *doc, const char *s, size_t n, int *failed)
+static int add_people(struct q_doc *doc, const char *s, size_t n, int *failed)
+{
+	int found = q_people_add(doc, s, n);
+	if (found < 0)
+		*failed = 1;
+	return found > 0;
+}
+
+/* "By NAME" or "President: NAME" (the part before the colon names a role). */
+static int is_explicit_byline(struct q_doc *doc, const char *s, size_t n, int *failed)
+{
+	if (has_newline(s, n) || count_words(s, n) > 20)
+		return 0;
+	if (starts_with_ci(s, n, "by ") || starts_with_ci(s, n, "written by "))
+		return add_people(doc, s, n, failed);
+	const char *colon = memchr(s, ':', n);
+	if (!colon || colon - s > 40 || count_words(s, (size_t)(colon - s)) > 3 ||
+	    !q_has_role_word(s, (size_t)(colon - s)))
+		return 0;
+	const char *name = colon + 1;
+	size_t len = n - (size_t)(name - s);
+	while (len && is_space((unsigned char)*name))
+		name++, len--;
+	if (!q_looks_like_name(name, len, 0))
+		return 0;
+	if (q_author_add(doc, q_str_make(name, len), q_str_make(s, (size_t)(colon - s))))
+		*failed = 1;
+	return 1;
+}
+
+/* "NAME, ROLE" or a name in capitals ("HAMILTON"). */
+static int is_implicit_byline(struct q_doc *doc, const char *s, size_t n, int *failed)
 {
 	size_t words = count_words(s, n);
-	if (has_newline(s, n) || words > 20)
+	if (has_newline(s, n) || words > SHORT_WORDS)
 		return 0;
-	if (starts_with_ci(s, n, "by ") || starts_with_ci(s, n, "written by ")) {
-		int found = q_people_add(doc, s, n);
-		if (found < 0)
-			*failed = 1;
-		return found != 0;
-	}
-	const char *colon = memchr(s, ':', n);
-	if (colon && colon - s < 40 && count_words(s, (size_t)(colon - s)) <= 3) {
-		const char *name = colon + 1;
-		size_t len = n - (size_t)(name - s);
-		while (len && is_space((unsigned char)*name))
-			name++, len--;
-		if (q_looks_like_name(name, len, 0)) {
-			if (q_author_add(doc, q_str_make(name, len),
-					 q_str_make(s, (size_t)(colon - s))))
-				*failed = 1;
-			return 1;
-		}
-		return 0;
-	}
 	const char *comma = memchr(s, ',', n);
-	if (comma && words <= SHORT_WORDS && q_looks_like_name(s, (size_t)(comma - s), 0)) {
-		int found = q_people_add(doc, s, n);
-		if (found < 0)
-			*failed = 1;
-		return found != 0 && doc->meta.authors.count > 0;
-	}
-	if (words <= 4 && no_lowercase(s, n) && !ends_like_sentence(s, n)) {
-		int found = q_people_add(doc, s, n);
-		if (found < 0)
-			*failed = 1;
-		return found != 0;
-	}
+	if (comma && q_looks_like_name(s, (size_t)(comma - s), 0) &&
+	    q_has_role_word(comma, n - (size_t)(comma - s)))
+		return add_people(doc, s, n, failed);
+	if (words <= 4 && no_lowercase(s, n) && !ends_like_sentence(s, n))
+		return add_people(doc, s, n, failed);
 	return 0;
 }
 
@@ -472,7 +475,8 @@ static void split(struct splitter *sp)
 	const char *t = sp->doc->text.ptr;
 	size_t len = sp->doc->text.len, block = len;
 	int first = 1;
-	for (size_t pos = 0; pos <= len;) {
+	/* The end of the text counts as one more blank line. */
+	for (size_t pos = 0;;) {
 		size_t le = pos < len ? line_end(t, pos, len) : len;
 		int blank = pos == len || blank_line(t, pos, le);
 		if (blank && block < pos) {
@@ -482,7 +486,9 @@ static void split(struct splitter *sp)
 		} else if (!blank && block == len) {
 			block = pos;
 		}
-		pos = le + 1;
+		if (pos == len)
+			break;
+		pos = le < len ? le + 1 : len;
 	}
 }
 
@@ -502,12 +508,15 @@ static void classify_top(struct q_doc *doc, int *failed)
 		struct para_text pt = text_of(doc, i);
 		if (p->kind != Q_PARA_BODY)
 			continue;
-		if (is_date_line(doc, pt.s, pt.n, failed))
+		/* A title can look like a name in capitals, so at the top only
+		 * the explicit byline forms come before it. */
+		if (is_date_line(doc, pt.s, pt.n, failed) ||
+		    (i == 0 && is_explicit_byline(doc, pt.s, pt.n, failed)))
 			p->kind = Q_PARA_BYLINE;
-		else if (i == 0 && n > 1 && is_title(pt.s, pt.n) &&
-			 !starts_with_ci(pt.s, pt.n, "by "))
+		else if (i == 0 && n > 1 && is_title(pt.s, pt.n))
 			p->kind = Q_PARA_TITLE;
-		else if (is_byline(doc, pt.s, pt.n, failed))
+		else if (is_explicit_byline(doc, pt.s, pt.n, failed) ||
+			 is_implicit_byline(doc, pt.s, pt.n, failed))
 			p->kind = Q_PARA_BYLINE;
 	}
 }

@@ -257,3 +257,10 @@ int q_looks_like_name(const char *s, size_t len, int allow_single)
 	return w.name_like && !w.role_word && w.n <= 6 &&
 	       (w.n >= 2 || (allow_single && w.all_caps));
 }
+
+int q_has_role_word(const char *s, size_t len)
+{
+	struct words w;
+	scan_words(s, len, &w);
+	return w.role_word;
+}

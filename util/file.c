@@ -81,29 +81,6 @@ int q_read_file(const char *path, size_t max_bytes, struct q_buf *out,
 	return rc;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int write_stdout(const void *data, size_t len, struct q_error *err)
-{
-	if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0)
-		return q_error_msg(err, Q_EIO, "<stdout>", "write error: %s",
-				   strerror(errno));
-	return 0;
-}
-
 static int create_error(const char *path, int e, struct q_error *err)
 {
 	int code = (e == EIO || e == ENOSPC || e == EDQUOT || e == EFBIG)
@@ -112,58 +89,119 @@ static int create_error(const char *path, int e, struct q_error *err)
 	return q_error_msg(err, code, path, "cannot write: %s", strerror(e));
 }
 
-static void fsync_folder(const char *dir)
+static void fsync_folder_of(const char *path)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	char *copy = strdup(path);
+	if (!copy)
+		return;
+	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0) {
 		fsync(fd); /* best effort: some filesystems refuse it */
 		close(fd);
 	}
+	free(copy);
+}
+
+static void atomic_free(struct q_atomic *a)
+{
+	free(a->path);
+	free(a->tmp);
+	a->path = a->tmp = NULL;
+	a->fd = -1;
+}
+
+int q_atomic_open(struct q_atomic *a, const char *path, struct q_error *err)
+{
+	a->fd = -1;
+	a->tmp = NULL;
+	a->path = strdup(path);
+	if (!a->path)
+		return q_error_msg(err, Q_ENOMEM, path, "out of memory");
+	if (strcmp(path, "-") == 0) {
+		a->fd = STDOUT_FILENO;
+		return 0;
+	}
+	size_t plen = strlen(path);
+	a->tmp = malloc(plen + 16);
+	if (!a->tmp) {
+		atomic_free(a);
+		return q_error_msg(err, Q_ENOMEM, path, "out of memory");
+	}
+	/* The temporary lives beside the target so rename() stays atomic. */
+	snprintf(a->tmp, plen + 16, "%s.tmp.XXXXXX", path);
+	a->fd = mkstemp(a->tmp);
+	if (a->fd < 0) {
+		int e = errno;
+		atomic_free(a);
+		return create_error(path, e, err);
+	}
+	return 0;
+}
+
+int q_atomic_write(struct q_atomic *a, const void *data, size_t len,
+		   struct q_error *err)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t n = write(a->fd, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int e = errno;
+			const char *shown = a->tmp ? a->path : "<stdout>";
+			return a->tmp ? create_error(shown, e, err)
+				      : q_error_msg(err, Q_EIO, shown, "write error: %s",
+						    strerror(e));
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int q_atomic_commit(struct q_atomic *a, struct q_error *err)
+{
+	int rc = 0;
+	if (!a->tmp) {
+		atomic_free(a);
+		return 0;
+	}
+	/* mkstemp makes the file 0600; give it the mode a plain create would. */
+	mode_t mask = umask(0);
+	umask(mask);
+	if (fchmod(a->fd, 0666 & ~mask) != 0 || fsync(a->fd) != 0) {
+		rc = create_error(a->path, errno, err);
+		close(a->fd);
+	} else if (close(a->fd) != 0 || rename(a->tmp, a->path) != 0) {
+		rc = create_error(a->path, errno, err);
+	}
+	if (rc)
+		unlink(a->tmp);
+	else
+		fsync_folder_of(a->path);
+	atomic_free(a);
+	return rc;
+}
+
+void q_atomic_abort(struct q_atomic *a)
+{
+	if (a->tmp) {
+		close(a->fd);
+		unlink(a->tmp);
+	}
+	atomic_free(a);
 }
 
 int q_write_atomic(const char *path, const void *data, size_t len,
 		   struct q_error *err)
 {
-	if (strcmp(path, "-") == 0)
-		return write_stdout(data, len, err);
-
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	char *dcopy = strdup(path);
-	if (!tmp || !dcopy) {
-		free(tmp);
-		free(dcopy);
-		return q_error_msg(err, Q_ENOMEM, path, "out of memory");
+	struct q_atomic a;
+	int rc = q_atomic_open(&a, path, err);
+	if (rc)
+		return rc;
+	if ((rc = q_atomic_write(&a, data, len, err))) {
+		q_atomic_abort(&a);
+		return rc;
 	}
-	char *dir = dirname(dcopy);
-	/* The temporary lives beside the target so rename() stays atomic. */
-	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-	int rc = 0;
-	int fd = mkstemp(tmp);
-	if (fd < 0) {
-		rc = create_error(path, errno, err);
-		goto done;
-	}
-	if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
-		int e = errno;
-		close(fd);
-		unlink(tmp);
-		rc = create_error(path, e, err);
-		goto done;
-	}
-	/* mkstemp makes the file 0600; give it the mode a plain create would. */
-	mode_t mask = umask(0);
-	umask(mask);
-	fchmod(fd, 0666 & ~mask);
-	if (close(fd) != 0 || rename(tmp, path) != 0) {
-		int e = errno;
-		unlink(tmp);
-		rc = create_error(path, e, err);
-		goto done;
-	}
-	fsync_folder(dir);
-done:
-	free(tmp);
-	free(dcopy);
-	return rc;
+	return q_atomic_commit(&a, err);
 }

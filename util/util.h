@@ -177,4 +177,21 @@ int q_read_file(const char *path, size_t max_bytes, struct q_buf *out,
 int q_write_atomic(const char *path, const void *data, size_t len,
 		   struct q_error *err);
 
+/*
+ * The same, streamed: open a temporary beside path, write to it as often
+ * as needed, then commit (fsync, rename, fsync the folder) or abort
+ * (unlink).  For "-" the writes go straight to stdout.
+ */
+struct q_atomic {
+	char *path;
+	char *tmp; /* NULL for stdout */
+	int fd;
+};
+
+int q_atomic_open(struct q_atomic *a, const char *path, struct q_error *err);
+int q_atomic_write(struct q_atomic *a, const void *data, size_t len,
+		   struct q_error *err);
+int q_atomic_commit(struct q_atomic *a, struct q_error *err);
+void q_atomic_abort(struct q_atomic *a);
+
 #endif

@@ -1,0 +1,216 @@
+/*
+ * options.c — the one table of options, its parser and its --help.
+ *
+ * Habits of jq, git and curl users: "--name VALUE" and "--name=VALUE",
+ * "-o FILE" and "-oFILE", "--" ends the options, a lone "-" is standard
+ * input, and an unknown option is a usage error with a hint.
+ */
+#include "cmd/cmd.h"
+#include "extract/extract.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum option_id {
+	OPT_DATE,
+	OPT_FORMAT,
+	OPT_COMPACT,
+	OPT_OUTPUT,
+	OPT_NO_VALIDATE,
+	OPT_LOSSY,
+	OPT_MAX_SIZE,
+	OPT_SCHEMA,
+	OPT_STRICT_FORMATS,
+	OPT_LIST,
+	OPT_HELP,
+};
+
+struct option {
+	enum option_id id;
+	const char *name; /* long name without "--" */
+	char short_name;  /* 0 when none */
+	const char *arg;  /* argument's name, or NULL for a flag */
+	unsigned commands;
+	const char *help;
+};
+
+#define ALL_COMMANDS (Q_CMD_EXTRACT | Q_CMD_VALIDATE | Q_CMD_SCHEMA)
+
+static const struct option options[] = {
+	{OPT_COMPACT, "compact", 0, NULL, Q_CMD_EXTRACT,
+	 "write JSON on one line instead of indented"},
+	{OPT_DATE, "date", 0, "YYYY-MM-DD", Q_CMD_EXTRACT,
+	 "reference date for relative dates (default: the document's own date)"},
+	{OPT_FORMAT, "format", 'f', "FORMAT", Q_CMD_EXTRACT,
+	 "output format: json (default) or ndjson (one document per line)"},
+	{OPT_HELP, "help", 'h', NULL, ALL_COMMANDS, "show this help and exit"},
+	{OPT_LIST, "list", 0, NULL, Q_CMD_SCHEMA, "list the names of the shipped schemas"},
+	{OPT_LOSSY, "lossy", 0, NULL, Q_CMD_EXTRACT,
+	 "replace invalid UTF-8 and NUL bytes with U+FFFD (with a warning) instead of failing"},
+	{OPT_MAX_SIZE, "max-size", 0, "BYTES", Q_CMD_EXTRACT | Q_CMD_VALIDATE,
+	 "refuse inputs larger than BYTES (suffixes K, M, G; default 64M)"},
+	{OPT_NO_VALIDATE, "no-validate", 0, NULL, Q_CMD_EXTRACT,
+	 "do not validate the output against the schema before writing it"},
+	{OPT_OUTPUT, "output", 'o', "FILE", Q_CMD_EXTRACT,
+	 "write to FILE (atomically) instead of standard output"},
+	{OPT_SCHEMA, "schema", 's', "SCHEMA", Q_CMD_VALIDATE,
+	 "validate against this JSON Schema file instead of the quarry schema"},
+	{OPT_STRICT_FORMATS, "strict-formats", 0, NULL, Q_CMD_VALIDATE,
+	 "treat \"format\" keywords (date, uri, email, …) as assertions"},
+};
+
+#define NOPTIONS (sizeof(options) / sizeof(options[0]))
+
+static const char *command_name(unsigned bit)
+{
+	return bit == Q_CMD_EXTRACT ? "extract" : bit == Q_CMD_VALIDATE ? "validate" : "schema";
+}
+
+/* "64M" -> 67108864; 0 on a bad value. */
+static size_t parse_size(const char *s)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || end == s || s[0] == '-')
+		return 0;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if (*end || v > (Q_MAX_INPUT_LIMIT >> shift))
+		return 0;
+	return (size_t)(v << shift);
+}
+
+static int valid_iso_day(const char *s)
+{
+	int y, m, d, n = 0;
+	if (strlen(s) != 10 || sscanf(s, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || n != 10 ||
+	    s[4] != '-' || s[7] != '-')
+		return 0;
+	return q_date_valid(y, m, d);
+}
+
+static int usage(struct q_error *err, unsigned bit, const char *fmt, const char *what)
+{
+	char msg[256];
+	snprintf(msg, sizeof(msg), fmt, what);
+	return q_error_msg(err, Q_EUSAGE, NULL, "%s (see 'quarry %s --help')", msg,
+			   command_name(bit));
+}
+
+static int apply(const struct option *o, const char *value, unsigned bit,
+		 struct q_cmdline *cl, struct q_error *err)
+{
+	switch (o->id) {
+	case OPT_DATE:
+		if (!valid_iso_day(value))
+			return usage(err, bit, "--date wants a calendar date as YYYY-MM-DD, not '%s'", value);
+		cl->date = value;
+		break;
+	case OPT_FORMAT:
+		if (strcmp(value, "json") != 0 && strcmp(value, "ndjson") != 0)
+			return usage(err, bit, "unknown format '%s': use json or ndjson", value);
+		cl->format = value;
+		break;
+	case OPT_MAX_SIZE:
+		cl->max_size = parse_size(value);
+		if (!cl->max_size)
+			return usage(err, bit, "--max-size wants a size such as 64M (at most 2G), not '%s'", value);
+		break;
+	case OPT_OUTPUT: cl->output = value; break;
+	case OPT_SCHEMA: cl->schema = value; break;
+	case OPT_COMPACT: cl->compact = 1; break;
+	case OPT_NO_VALIDATE: cl->no_validate = 1; break;
+	case OPT_LOSSY: cl->lossy = 1; break;
+	case OPT_STRICT_FORMATS: cl->format_assert = 1; break;
+	case OPT_LIST: cl->list = 1; break;
+	case OPT_HELP: cl->help = 1; break;
+	}
+	return 0;
+}
+
+static const struct option *find_long(const char *name, size_t n, unsigned bit)
+{
+	for (size_t i = 0; i < NOPTIONS; i++)
+		if ((options[i].commands & bit) && strlen(options[i].name) == n &&
+		    strncmp(options[i].name, name, n) == 0)
+			return &options[i];
+	return NULL;
+}
+
+static const struct option *find_short(char c, unsigned bit)
+{
+	for (size_t i = 0; i < NOPTIONS; i++)
+		if ((options[i].commands & bit) && options[i].short_name == c)
+			return &options[i];
+	return NULL;
+}
+
+int q_options_parse(int argc, char **argv, int first, unsigned bit,
+		    struct q_cmdline *cl, struct q_error *err)
+{
+	int only_args = 0;
+	cl->args = calloc((size_t)argc + 1, sizeof(char *));
+	if (!cl->args)
+		return q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
+	for (int i = first; i < argc; i++) {
+		char *a = argv[i];
+		const struct option *o = NULL;
+		const char *value = NULL;
+		if (only_args || a[0] != '-' || strcmp(a, "-") == 0) {
+			cl->args[cl->nargs++] = a;
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			only_args = 1;
+			continue;
+		}
+		if (a[1] == '-') {
+			const char *eq = strchr(a + 2, '=');
+			size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+			o = find_long(a + 2, n, bit);
+			if (!o)
+				return usage(err, bit, "unknown option '%s'", a);
+			if (eq && !o->arg)
+				return usage(err, bit, "option '%s' takes no value", a);
+			value = eq ? eq + 1 : NULL;
+		} else {
+			o = find_short(a[1], bit);
+			if (!o)
+				return usage(err, bit, "unknown option '%s'", a);
+			if (a[2] && !o->arg)
+				return usage(err, bit, "unknown option '%s'", a);
+			value = a[2] ? a + 2 : NULL;
+		}
+		if (o->arg && !value) {
+			if (i + 1 >= argc)
+				return usage(err, bit, "option '%s' needs a value", a);
+			value = argv[++i];
+		}
+		int rc = apply(o, value, bit, cl, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void q_options_help(unsigned bit, FILE *out)
+{
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		const struct option *o = &options[i];
+		char left[64];
+		if (!(o->commands & bit))
+			continue;
+		int n = o->short_name ? snprintf(left, sizeof(left), "-%c, --%s", o->short_name, o->name)
+				      : snprintf(left, sizeof(left), "    --%s", o->name);
+		if (o->arg && n > 0 && (size_t)n < sizeof(left))
+			snprintf(left + n, sizeof(left) - (size_t)n, " %s", o->arg);
+		fprintf(out, "  %-28s %s\n", left, o->help);
+	}
+}

@@ -1,0 +1,175 @@
+/*
+ * validate.c — `quarry validate`: quarry documents against the IR schema
+ * (and their own consistency), or any JSON against a user's JSON Schema.
+ */
+#include "cmd/cmd.h"
+#include "converters/converters.h"
+#include "extract/extract.h"
+#include "schemas/schemas.h"
+#include "validate/validate.h"
+
+#include <pthread.h>
+#include <string.h>
+
+static struct {
+	pthread_once_t once;
+	struct q_schema *schema;
+	struct q_error err;
+} ir_schema = {PTHREAD_ONCE_INIT, NULL, {0}};
+
+static void compile_ir_schema(void)
+{
+	const struct q_embedded *e = q_schema_find(Q_SCHEMA_DEFAULT);
+	json_error_t jerr;
+	json_t *doc = e ? json_loadb(e->data, e->size, 0, &jerr) : NULL;
+	q_error_init(&ir_schema.err);
+	if (!doc) {
+		q_error_msg(&ir_schema.err, Q_EINTERNAL, "quarry.schema.json",
+			    "the built-in schema does not load");
+		return;
+	}
+	q_schema_compile(doc, &ir_schema.schema, &ir_schema.err);
+	json_decref(doc);
+}
+
+const struct q_schema *q_cmd_ir_schema(struct q_error *err)
+{
+	pthread_once(&ir_schema.once, compile_ir_schema);
+	if (!ir_schema.schema)
+		q_error_msg(err, Q_EINTERNAL, ir_schema.err.file, "%s",
+			    ir_schema.err.message);
+	return ir_schema.schema;
+}
+
+int q_cmd_report_validation(const struct q_schema *schema, void *view,
+			    unsigned flags, const char *file, long line)
+{
+	struct q_violations v;
+	q_violations_init(&v, 0);
+	int valid = q_schema_validate(schema, view, flags, &v);
+	for (size_t i = 0; i < v.count; i++) {
+		const struct q_violation *x = &v.items[i];
+		fprintf(stderr, "quarry: %s", file);
+		if (line > 0)
+			fprintf(stderr, ":%ld", line);
+		fprintf(stderr, ": %s: %s (%s at %s)\n", x->instance_path[0] ? x->instance_path : "/",
+			x->message, x->keyword, x->schema_path[0] ? x->schema_path : "/");
+	}
+	if (v.truncated)
+		fprintf(stderr, "quarry: %s: more problems not shown\n", file);
+	q_violations_release(&v);
+	return valid;
+}
+
+static int load_user_schema(const struct q_cmdline *cl, struct q_schema **out,
+			    struct q_error *err)
+{
+	struct q_buf raw;
+	json_t *doc = NULL;
+	size_t pos = 0;
+	q_buf_init(&raw, 0);
+	int rc = q_read_file(cl->schema, Q_MAX_INPUT_DEFAULT, &raw, err);
+	if (!rc)
+		rc = q_json_read(raw.data, raw.len, &pos, q_display_name(cl->schema), &doc, err);
+	if (!rc && !doc)
+		rc = q_error_msg(err, Q_ESYNTAX, q_display_name(cl->schema), "empty schema file");
+	if (!rc)
+		rc = q_schema_compile(doc, out, err);
+	if (rc && err->file[0] == '\0')
+		snprintf(err->file, sizeof(err->file), "%s", q_display_name(cl->schema));
+	json_decref(doc);
+	q_buf_release(&raw);
+	return rc;
+}
+
+/* The document's own rules, which no schema can state. */
+static int consistent(json_t *value, const char *name, long line)
+{
+	struct q_doc doc;
+	struct q_error err;
+	q_doc_init(&doc);
+	q_error_init(&err);
+	int rc = q_ir_from_json(value, &doc, name, &err);
+	if (rc) {
+		err.line = line;
+		q_error_print(&err, stderr);
+	}
+	q_doc_release(&doc);
+	return rc == 0;
+}
+
+static long count_lines(const char *s, size_t from, size_t to, long line)
+{
+	for (const char *p = s + from; (p = memchr(p, '\n', (size_t)(s + to - p))); p++)
+		line++;
+	return line;
+}
+
+/* Validates every value in one file; returns 0, Q_EINVALID or the error. */
+static int validate_file(const char *path, const struct q_cmdline *cl,
+			 const struct q_schema *schema, struct q_buf *raw)
+{
+	const char *name = q_display_name(path);
+	struct q_error err;
+	size_t pos = 0, prev = 0;
+	long line = 1;
+	int invalid = 0, values = 0;
+	q_error_init(&err);
+	int rc = q_read_file(path, cl->max_size ? cl->max_size : Q_MAX_INPUT_DEFAULT, raw, &err);
+	while (!rc) {
+		json_t *value;
+		size_t start;
+		rc = q_json_read(raw->data, raw->len, &pos, name, &value, &err);
+		if (rc || !value)
+			break;
+		/* q_json_read skipped the whitespace after it; find where the
+		 * value began for its line number. */
+		start = prev;
+		while (start < raw->len && strchr(" \t\r\n", raw->data[start]))
+			start++;
+		line = count_lines(raw->data, prev, start, line);
+		values++;
+		int ok = q_cmd_report_validation(schema, value, cl->format_assert ? Q_VALIDATE_FORMAT_ASSERT : 0,
+						 name, line);
+		if (ok && !cl->schema)
+			ok = consistent(value, name, line);
+		invalid |= !ok;
+		json_decref(value);
+		prev = pos;
+	}
+	if (!rc && values == 0)
+		rc = q_error_msg(&err, Q_ESYNTAX, name, "no JSON value in the file");
+	if (rc) {
+		q_error_print(&err, stderr);
+		return rc;
+	}
+	return invalid ? Q_EINVALID : 0;
+}
+
+int q_cmd_validate(struct q_cmdline *cl, struct q_error *err)
+{
+	struct q_schema *user = NULL;
+	const struct q_schema *schema;
+	struct q_buf raw;
+	int first_rc = 0;
+	if (cl->nargs == 0)
+		return q_error_msg(err, Q_EUSAGE, NULL,
+				   "validate needs at least one FILE ('-' for standard input)");
+	if (cl->schema) {
+		int rc = load_user_schema(cl, &user, err);
+		if (rc)
+			return rc;
+		schema = user;
+	} else if (!(schema = q_cmd_ir_schema(err))) {
+		return err->code;
+	}
+	q_buf_init(&raw, 0);
+	for (int i = 0; i < cl->nargs; i++) {
+		int rc = validate_file(cl->args[i], cl, schema, &raw);
+		if (rc && !first_rc)
+			first_rc = rc;
+	}
+	q_buf_release(&raw);
+	q_schema_free(user);
+	return first_rc;
+}
