@@ -144,6 +144,9 @@ int q_extract(const char *name, const char *raw, size_t len,
 		return q_error_msg(err, Q_ENOMEM, shown, "out of memory");
 	if ((rc = q_paragraphs_build(doc, err)) || (rc = build_sentences(doc, err)))
 		return rc;
+	if (doc->paragraphs.count == 0)
+		return q_error_msg(err, Q_EDATA, shown, len ? "no text to extract (only whitespace)"
+							    : "no text to extract (the input is empty)");
 	if (reference_date(doc, opts))
 		return q_error_msg(err, Q_ENOMEM, shown, "out of memory");
 	count_words(doc);

@@ -1,0 +1,157 @@
+/* test_util.c — the util layer: SHA-256, UTF-8, buffers, arena, files. */
+#include "tests/check.h"
+#include <stdint.h>
+#include "util/util.h"
+
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static void test_sha256(void)
+{
+	char hex[65];
+	q_sha256_hex_of("", 0, hex);
+	CHECK_STR("sha256 empty", hex,
+		  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	q_sha256_hex_of("abc", 3, hex);
+	CHECK_STR("sha256 abc", hex,
+		  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	q_sha256_hex_of(two, strlen(two), hex);
+	CHECK_STR("sha256 two blocks", hex,
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	/* A million 'a's fed in odd-sized pieces exercises the block carry. */
+	struct q_sha256 h;
+	char chunk[997];
+	memset(chunk, 'a', sizeof(chunk));
+	q_sha256_init(&h);
+	size_t left = 1000000;
+	while (left) {
+		size_t n = left < sizeof(chunk) ? left : sizeof(chunk);
+		q_sha256_update(&h, chunk, n);
+		left -= n;
+	}
+	q_sha256_hex(&h, hex);
+	CHECK_STR("sha256 million a", hex,
+		  "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+static void test_utf8(void)
+{
+	uint32_t cp;
+	CHECK("utf8 ascii", q_utf8_decode((const unsigned char *)"A", 1, &cp) == 1 && cp == 'A');
+	CHECK("utf8 two bytes", q_utf8_decode((const unsigned char *)"\xC3\xA9", 2, &cp) == 2 && cp == 0xE9);
+	CHECK("utf8 four bytes",
+	      q_utf8_decode((const unsigned char *)"\xF0\x9F\x98\x80", 4, &cp) == 4 && cp == 0x1F600);
+	CHECK("utf8 overlong refused", q_utf8_decode((const unsigned char *)"\xC0\xAF", 2, &cp) == 0);
+	CHECK("utf8 overlong 3 refused", q_utf8_decode((const unsigned char *)"\xE0\x80\xAF", 3, &cp) == 0);
+	CHECK("utf8 surrogate refused", q_utf8_decode((const unsigned char *)"\xED\xA0\x80", 3, &cp) == 0);
+	CHECK("utf8 above max refused", q_utf8_decode((const unsigned char *)"\xF4\x90\x80\x80", 4, &cp) == 0);
+	CHECK("utf8 truncated refused", q_utf8_decode((const unsigned char *)"\xE2\x80", 2, &cp) == 0);
+	CHECK("utf8 lone continuation", q_utf8_decode((const unsigned char *)"\x80", 1, &cp) == 0);
+	/* Maximal subparts (Unicode 3.9, U+FFFD substitution practice). */
+	CHECK("utf8 invalid length lone", q_utf8_invalid_length((const unsigned char *)"\xFF", 1) == 1);
+	CHECK("utf8 invalid length truncated 3",
+	      q_utf8_invalid_length((const unsigned char *)"\xE2\x80x", 3) == 2);
+	CHECK("utf8 invalid length bad second",
+	      q_utf8_invalid_length((const unsigned char *)"\xE0\x80\x80", 3) == 1);
+	CHECK("utf8 count", q_utf8_count("a\xC3\xA9\xE2\x80\x94z", 7) == 4);
+	char out[4];
+	CHECK("utf8 encode", q_utf8_encode(0x20AC, out) == 3 && memcmp(out, "\xE2\x82\xAC", 3) == 0);
+}
+
+static void test_buf(void)
+{
+	struct q_buf b;
+	q_buf_init(&b, 8);
+	CHECK("buf append", q_buf_append(&b, "1234", 4) == 0 && b.len == 4);
+	CHECK("buf printf", q_buf_printf(&b, "%d", 5678) == 0 && strcmp(b.data, "12345678") == 0);
+	CHECK("buf over limit refused", q_buf_putc(&b, 'x') == Q_ETOOBIG && b.len == 8);
+	CHECK("buf stays failed", q_buf_putc(&b, 'y') == Q_ETOOBIG);
+	q_buf_release(&b);
+	q_buf_init(&b, 0);
+	char big[1000];
+	memset(big, 'x', sizeof(big));
+	for (int i = 0; i < 100; i++)
+		q_buf_append(&b, big, sizeof(big));
+	CHECK("buf grows", b.len == 100000 && b.data[b.len] == '\0' && !b.failed);
+	q_buf_release(&b);
+}
+
+static void test_arena(void)
+{
+	struct q_arena a;
+	q_arena_init(&a);
+	char *p = q_arena_alloc(&a, 10);
+	char *q = q_arena_alloc(&a, 1 << 20); /* a block of its own */
+	char *r = q_arena_alloc(&a, 3);
+	CHECK("arena aligned", ((uintptr_t)p % 16) == 0 && ((uintptr_t)r % 16) == 0);
+	CHECK("arena zeroed", q && q[0] == 0 && q[(1 << 20) - 1] == 0);
+	CHECK("arena small after big keeps filling", r == p + 16);
+	char *s = q_arena_strndup(&a, "hello world", 5);
+	CHECK_STR("arena strndup", s, "hello");
+	q_arena_release(&a);
+}
+
+static void test_files(void)
+{
+	char dir[] = "/tmp/quarry-test-XXXXXX";
+	struct q_error err;
+	struct q_buf b;
+	CHECK("mkdtemp", mkdtemp(dir) != NULL);
+	char path[128];
+	snprintf(path, sizeof(path), "%s/out.txt", dir);
+	q_error_init(&err);
+	CHECK("atomic write", q_write_atomic(path, "new\n", 4, &err) == 0);
+	q_buf_init(&b, 0);
+	CHECK("read back", q_read_file(path, 100, &b, &err) == 0 && strcmp(b.data, "new\n") == 0);
+	q_error_init(&err);
+	CHECK("read over limit", q_read_file(path, 3, &b, &err) == Q_ETOOBIG);
+	q_error_init(&err);
+	CHECK("read a folder", q_read_file(dir, 100, &b, &err) == Q_ENOINPUT);
+	q_error_init(&err);
+	snprintf(path, sizeof(path), "%s/none/out.txt", dir);
+	CHECK("atomic write into a missing folder",
+	      q_write_atomic(path, "x", 1, &err) == Q_ECANTCREAT && strstr(err.message, "No such file"));
+	struct stat st;
+	snprintf(path, sizeof(path), "%s/out.txt", dir);
+	CHECK("atomic write mode", stat(path, &st) == 0 && (st.st_mode & 0444) != 0);
+	q_buf_release(&b);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_errors(void)
+{
+	struct q_error err;
+	q_error_init(&err);
+	q_error_set(&err, Q_EENCODING, "a.txt", 3, 7, 42, "first %s", "one");
+	q_error_set(&err, Q_EIO, "b.txt", 1, 1, 0, "second");
+	CHECK("first error wins", err.code == Q_EENCODING && strcmp(err.file, "a.txt") == 0);
+	CHECK("exit code data", q_exit_code(Q_EENCODING) == 65);
+	CHECK("exit code usage", q_exit_code(Q_EUSAGE) == 2);
+	CHECK("exit code nomem", q_exit_code(Q_ENOMEM) == 70);
+	CHECK("exit code partial", q_exit_code(Q_EPARTIAL) == 1);
+	CHECK("exit code locked", q_exit_code(Q_ELOCKED) == 75);
+	CHECK("exit code cantcreat", q_exit_code(Q_ECANTCREAT) == 73);
+	CHECK("exit code io", q_exit_code(Q_EIO) == 74);
+	CHECK("exit code noinput", q_exit_code(Q_ENOINPUT) == 66);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	q_error_print(&err, mem);
+	fclose(mem);
+	CHECK_STR("error line shape", text, "quarry: a.txt:3:7: first one\n");
+	free(text);
+}
+
+int main(void)
+{
+	test_sha256();
+	test_utf8();
+	test_buf();
+	test_arena();
+	test_files();
+	test_errors();
+	return CHECK_DONE();
+}
