@@ -23,7 +23,7 @@ TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BENCH_BINS := $(BUILD)/bench/bench_stages
 SCHEMA_FILES := $(sort $(wildcard schemas/*.json schemas/*.xsd schemas/csv/*.json))
 DEB_PACKAGES := gcc make pkg-config libjansson-dev libyaml-dev libxml2-dev \
-	libcsv-dev libpcre2-dev python3 python3-jsonschema
+	libcsv-dev libpcre2-dev python3 python3-jsonschema jq
 
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
@@ -73,7 +73,9 @@ check-asan:
 	@$(MAKE) --no-print-directory check BUILD=build/asan OPT="-O1 -g" \
 		SAN="$(SANFLAGS)"
 
-run: deps all
+# deps first, in its own step, so the build sees the packages it installed.
+run: deps
+	@$(MAKE) --no-print-directory all
 	@mkdir -p out
 	$(BUILD)/quarry extract --date 2022-11-21 -o out/sample.json \
 		fixtures/sample/op-ed.txt

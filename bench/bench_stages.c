@@ -1,0 +1,118 @@
+/*
+ * bench_stages.c — where extraction time goes: decode, segment (header,
+ * paragraphs, sentences, words), build (the JSON view), validate, emit.
+ * Reads every FILE into memory, then runs each stage over all of them
+ * until at least --mb megabytes of input went through, on one core.
+ */
+#include "cmd/cmd.h"
+#include "converters/converters.h"
+#include "extract/extract.h"
+#include "validate/validate.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+struct input {
+	char *name;
+	struct q_buf data;
+};
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+enum stage { DECODE, EXTRACT, BUILD, VALIDATE, EMIT, NSTAGES };
+
+int main(int argc, char **argv)
+{
+	double target_mb = 20;
+	int first = 1;
+	if (argc > 2 && strcmp(argv[1], "--mb") == 0) {
+		target_mb = atof(argv[2]);
+		first = 3;
+	}
+	int n = argc - first;
+	if (n <= 0) {
+		fprintf(stderr, "usage: bench_stages [--mb N] FILE...\n");
+		return 2;
+	}
+	struct input *in = calloc((size_t)n, sizeof(*in));
+	size_t total = 0;
+	struct q_error err;
+	q_error_init(&err);
+	for (int i = 0; i < n; i++) {
+		in[i].name = argv[first + i];
+		q_buf_init(&in[i].data, 0);
+		if (q_read_file(in[i].name, Q_MAX_INPUT_DEFAULT, &in[i].data, &err)) {
+			q_error_print(&err, stderr);
+			return 1;
+		}
+		total += in[i].data.len;
+	}
+	const struct q_schema *schema = q_cmd_ir_schema(&err);
+	if (!schema) {
+		q_error_print(&err, stderr);
+		return 1;
+	}
+	double t[NSTAGES] = {0};
+	size_t bytes = 0, docs = 0, out_bytes = 0;
+	struct q_buf out;
+	q_buf_init(&out, 0);
+	while (bytes < target_mb * 1e6) {
+		for (int i = 0; i < n; i++) {
+			struct q_doc doc;
+			struct q_decoded dec;
+			struct q_extract_opts opts = {NULL, 0};
+			double t0 = now();
+			q_doc_init(&doc);
+			q_decode(&doc, in[i].data.data, in[i].data.len, 0, "x", &dec, &err);
+			q_doc_release(&doc);
+			double t1 = now();
+			q_doc_init(&doc);
+			if (q_extract(in[i].name, in[i].data.data, in[i].data.len, &opts, &doc, &err)) {
+				q_error_print(&err, stderr);
+				return 1;
+			}
+			double t2 = now();
+			json_t *view = q_ir_to_json(&doc);
+			double t3 = now();
+			if (!q_schema_validate(schema, view, 0, NULL)) {
+				fprintf(stderr, "%s: invalid\n", in[i].name);
+				return 1;
+			}
+			double t4 = now();
+			q_buf_reset(&out);
+			q_json_emit(view, NULL, &out, &err);
+			double t5 = now();
+			json_decref(view);
+			q_doc_release(&doc);
+			t[DECODE] += t1 - t0;
+			t[EXTRACT] += t2 - t1;
+			t[BUILD] += t3 - t2;
+			t[VALIDATE] += t4 - t3;
+			t[EMIT] += t5 - t4;
+			bytes += in[i].data.len;
+			out_bytes += out.len;
+			docs++;
+		}
+	}
+	double pipeline = t[EXTRACT] + t[BUILD] + t[VALIDATE] + t[EMIT];
+	static const char *names[] = {"decode", "segment", "build", "validate", "emit"};
+	double share[NSTAGES] = {t[DECODE], t[EXTRACT] - t[DECODE], t[BUILD], t[VALIDATE], t[EMIT]};
+	printf("stages over %.1f MB of input (%zu documents, JSON %.1fx the input), one core:\n",
+	       (double)bytes / 1e6, docs, (double)out_bytes / (double)bytes);
+	for (int s = 0; s < NSTAGES; s++)
+		printf("  %-9s %7.3f s  %5.1f%%  %8.1f MB/s\n", names[s], share[s],
+		       100 * share[s] / pipeline, (double)bytes / 1e6 / share[s]);
+	printf("  %-9s %7.3f s  100.0%%  %8.1f MB/s  %8.0f docs/s\n", "pipeline", pipeline,
+	       (double)bytes / 1e6 / pipeline, (double)docs / pipeline);
+	q_buf_release(&out);
+	for (int i = 0; i < n; i++)
+		q_buf_release(&in[i].data);
+	free(in);
+	return 0;
+}
