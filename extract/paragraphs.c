@@ -308,71 +308,162 @@ static int is_heading(const char *s, size_t n)
 	return !ends_like_sentence(s, n) && is_upper((unsigned char)s[0]);
 }
 
-/* ---- datelines: "GENEVA, Switzerland — ", "WASHINGTON, D.C. – " ---------- */
+/* ---- datelines: "GENEVA, Switzerland — ", "WASHINGTON, D.C. – " ----------
+ *
+ * A dateline is a place, optionally an agency in brackets, and a dash,
+ * followed by the capitalised start of the story.  The place is a run of
+ * words in capitals ("KLAMATH FALLS"), optionally followed by a comma and
+ * a region ("GENEVA, Switzerland"), or a city in title case before a
+ * region abbreviation in capitals ("Washington, D.C.").  Press releases
+ * often run the headline into it ("… Oversight Washington, D.C. – Rep. …"),
+ * so it is looked for in the first few hundred bytes, not only at the start.
+ */
 
-#define DATELINE_WINDOW 400
+#define DATELINE_WINDOW 600
+#define PLACE_MAX_WORDS 6
 
-/* Length of a dash surrounded by spaces at s (" — ", " – ", " - ", " -- "). */
-static size_t spaced_dash(const char *s, size_t n)
+struct word {
+	size_t b, e; /* the word without a trailing ',' */
+	int comma;   /* a ',' followed it */
+	int caps;    /* letters all in capitals ("D.C.", "WASHINGTON") */
+	int title;   /* starts with a capital */
+};
+
+/* Words that open press releases, or titles before a name: not places. */
+static int banner_word(const char *w, size_t n)
 {
-	static const char *const dashes[] = {" \xE2\x80\x94 ", " \xE2\x80\x93 ", " -- ", " - "};
-	for (size_t i = 0; i < sizeof(dashes) / sizeof(dashes[0]); i++) {
-		size_t dl = strlen(dashes[i]);
-		if (n >= dl && memcmp(s, dashes[i], dl) == 0)
-			return dl;
-	}
+	static const char *const words[] = {"FOR", "IMMEDIATE", "RELEASE", "VIDEO",
+					    "PHOTOS", "PHOTO", "UPDATE", "NEWS", "PRESS",
+					    "STATEMENT", "AUDIO", "WATCH", "Rep.", "Sen.",
+					    "Gov.", "Congressman", "Congresswoman", "Senator"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && memcmp(words[i], w, n) == 0)
+			return 1;
 	return 0;
 }
 
-/* Where a run of capitalised place words ending at `end` starts, looking
- * back from end; the run must open with a word in capitals. */
+static int city_prefix(const char *w, size_t n)
+{
+	static const char *const words[] = {"New", "San", "Santa", "Los", "Las", "St.",
+					    "Saint", "Fort", "Port", "Palm", "Salt", "Lake",
+					    "North", "South", "East", "West", "Grand", "Baton",
+					    "Des", "Little", "Kansas", "Oklahoma", "Jersey", "Rio"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i]) == n && memcmp(words[i], w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* The word ending just before `end` (spaces skipped), or 0 when none. */
+static int word_before(const char *s, size_t end, struct word *w)
+{
+	size_t e = end;
+	while (e > 0 && s[e - 1] == ' ')
+		e--;
+	size_t b = e;
+	while (b > 0 && !is_space((unsigned char)s[b - 1]))
+		b--;
+	if (b == e)
+		return 0;
+	w->comma = s[e - 1] == ',';
+	w->b = b;
+	w->e = w->comma ? e - 1 : e;
+	w->title = is_upper((unsigned char)s[b]);
+	w->caps = w->title && no_lowercase(s + b, w->e - b);
+	if (w->caps && w->e - b == 1)
+		w->caps = 0;
+	return w->e > b;
+}
+
+/* Start of the place that ends at `end`, or `end` when there is none. */
 static size_t place_start(const char *s, size_t end)
 {
-	size_t i = end, start = end;
-	int caps_word = 0;
-	while (i > 0) {
-		size_t e = i;
-		while (i > 0 && !is_space((unsigned char)s[i - 1]))
-			i--;
-		if (i == e)
-			break;
-		const char *w = s + i;
-		size_t wl = e - i;
-		if (wl && (w[wl - 1] == ',' || w[wl - 1] == '.'))
-			wl--;
-		if (!wl || !is_upper((unsigned char)w[0]))
-			break;
-		int upper_word = no_lowercase(w, wl) || wl == 1;
-		caps_word = upper_word;
-		start = i;
-		if (i == 0)
-			break;
-		i--; /* the space */
-		if (i > 0 && s[i - 1] != ',' && !upper_word)
-			break;
+	struct word words[PLACE_MAX_WORDS];
+	size_t n = 0, pos = end;
+	while (n < PLACE_MAX_WORDS && word_before(s, pos, &words[n]) && words[n].title &&
+	       !banner_word(s + words[n].b, words[n].e - words[n].b)) {
+		pos = words[n].b;
+		n++;
 	}
-	return caps_word ? start : end;
+	if (n == 0 || words[0].comma)
+		return end;
+	/* words[0] is the last word; a comma splits city from region. */
+	size_t k = 0;
+	while (k < n && !words[k].comma)
+		k++;
+	if (k == n) { /* no comma: capitals only, "KLAMATH FALLS" */
+		size_t i = 0;
+		while (i < n && words[i].caps)
+			i++;
+		return i ? words[i - 1].b : end;
+	}
+	size_t i = k;
+	while (i < n && words[i].caps && !(i > k && words[i].comma))
+		i++;
+	if (i > k)
+		return words[i - 1].b;
+	/* A city in title case only before a region in capitals, and only
+	 * the word before the comma ("Washington"), or two when the first is
+	 * the usual opening of a two-word name ("San Diego", "St. Paul"). */
+	if (k != 1 || !words[0].caps)
+		return end;
+	if (k + 1 < n && city_prefix(s + words[k + 1].b, words[k + 1].e - words[k + 1].b))
+		return words[k + 1].b;
+	return words[k].b;
+}
+
+/* Length of a dash after a dateline at s: spaced " - " and " -- ", or an
+ * en or em dash with or without spaces; 0 when none. */
+static size_t dateline_dash(const char *s, size_t n, size_t *before)
+{
+	static const char *const dashes[] = {"\xE2\x80\x94", "\xE2\x80\x93", " -- ", " - "};
+	size_t sp = 0;
+	while (sp < n && s[sp] == ' ')
+		sp++;
+	for (size_t i = 0; i < sizeof(dashes) / sizeof(dashes[0]); i++) {
+		const char *d = dashes[i];
+		size_t off = d[0] == ' ' ? 0 : sp, dl = strlen(d);
+		if (n - off >= dl && memcmp(s + off, d, dl) == 0) {
+			*before = off;
+			return off + dl;
+		}
+	}
+	return 0;
 }
 
 static int find_dateline(struct q_doc *doc, const char *s, size_t n, int *failed)
 {
 	size_t window = n < DATELINE_WINDOW ? n : DATELINE_WINDOW;
 	for (size_t i = 1; i < window; i++) {
-		if (s[i] != ' ')
+		size_t spaces, dl = dateline_dash(s + i, n - i, &spaces);
+		if (!dl || s[i - 1] == ' ')
 			continue;
-		size_t dl = spaced_dash(s + i, n - i);
-		if (!dl)
+		/* The story must start right after: a capital, digit or quote. */
+		size_t next = i + dl;
+		while (next < n && s[next] == ' ')
+			next++;
+		unsigned char c = next < n ? (unsigned char)s[next] : 0;
+		if (!(is_upper(c) || is_digit(c) || c == '"' || c == 0xE2))
 			continue;
 		size_t end = i;
-		/* WASHINGTON (AP) — */
-		if (end > 0 && s[end - 1] == ')') {
+		if (s[end - 1] == ')') { /* WASHINGTON (AP) — */
 			const char *open = memrchr(s, '(', end);
 			if (open && open > s && open[-1] == ' ')
 				end = (size_t)(open - s) - 1;
 		}
 		size_t start = place_start(s, end);
-		if (start == end || (start > 0 && !is_space((unsigned char)s[start - 1])))
-			return 0;
+		if (start == end)
+			continue;
+		/* Joined words ("U.S.–South Korea") need a real name in capitals. */
+		if (!spaces && s[next - 1] != ' ' && end - start < 4)
+			continue;
+		/* A place in title case follows the start, a headline or a
+		 * signature, never a word of running text. */
+		struct word prev, first;
+		word_before(s, end, &first);
+		if (!first.caps && start > 0 && word_before(s, start, &prev) && !prev.title &&
+		    prev.e - prev.b > 1)
+			continue;
 		if (!doc->meta.place.ptr && q_doc_str(doc, s + start, end - start, &doc->meta.place))
 			*failed = 1;
 		return 1;
