@@ -23,6 +23,8 @@
 #define TOP_PARAGRAPHS 8
 /* Bio lines and signatures are looked for among the last paragraphs. */
 #define TAIL_PARAGRAPHS 3
+/* A signature may be followed by this many notes. */
+#define TAIL_SEARCH 40
 #define SHORT_WORDS 12
 
 struct para_text {
@@ -612,9 +614,41 @@ static void classify_top(struct q_doc *doc, int *failed)
 	}
 }
 
+/* A footnote or note line after a signature: "[1] …", "1. …", "* …". */
+static int is_note(const char *s, size_t n)
+{
+	return n > 1 && (s[0] == '[' || s[0] == '*' || is_digit((unsigned char)s[0]) ||
+			 (s[0] == '(' && is_digit((unsigned char)s[1])));
+}
+
+/* A closing signature followed only by notes; returns its index or n. */
+static size_t find_signature(const struct q_doc *doc)
+{
+	size_t n = doc->paragraphs.count;
+	for (size_t i = n; i > TOP_PARAGRAPHS && n - i < TAIL_SEARCH; i--) {
+		struct para_text pt = text_of(doc, i - 1);
+		if (is_signature(pt.s, pt.n))
+			return i - 1;
+		if (!is_note(pt.s, pt.n) && doc->paragraphs.items[i - 1].kind != Q_PARA_BOILERPLATE)
+			break;
+	}
+	return n;
+}
+
 static void classify_tail(struct q_doc *doc, int *failed)
 {
 	size_t n = doc->paragraphs.count, seen = 0;
+	size_t sig = find_signature(doc);
+	if (sig < n) {
+		struct para_text pt = text_of(doc, sig);
+		doc->paragraphs.items[sig].kind = Q_PARA_BYLINE;
+		/* Notes after a closing signature are apparatus. */
+		for (size_t k = sig + 1; k < n; k++)
+			doc->paragraphs.items[k].kind = Q_PARA_BOILERPLATE;
+		if (!doc->meta.authors.count && q_people_add(doc, pt.s, pt.n) < 0)
+			*failed = 1;
+		n = sig;
+	}
 	for (size_t i = n; i > 0 && seen < TAIL_PARAGRAPHS; i--) {
 		struct q_paragraph *p = &doc->paragraphs.items[i - 1];
 		struct para_text pt = text_of(doc, i - 1);
@@ -626,16 +660,8 @@ static void classify_tail(struct q_doc *doc, int *failed)
 		int bio = q_bio_parse(doc, pt.s, pt.n);
 		if (bio < 0)
 			*failed = 1;
-		if (bio > 0) {
+		else if (bio > 0)
 			p->kind = Q_PARA_BIO;
-		} else if (i - 1 > TOP_PARAGRAPHS && is_signature(pt.s, pt.n)) {
-			/* Notes after a closing signature are apparatus. */
-			p->kind = Q_PARA_BYLINE;
-			for (size_t k = i; k < n; k++)
-				doc->paragraphs.items[k].kind = Q_PARA_BOILERPLATE;
-			if (!doc->meta.authors.count && q_people_add(doc, pt.s, pt.n) < 0)
-				*failed = 1;
-		}
 	}
 }
 
