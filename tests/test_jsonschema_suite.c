@@ -27,6 +27,12 @@ static const char *const unsupported[] = {
 	"vocabulary.json", /* $vocabulary and custom metaschemas */
 };
 
+/* Groups that $ref the 2020-12 metaschema, which is not built in. */
+static const char *const needs_metaschema[] = {
+	"validate definition against metaschema",
+	"remote ref, containing refs itself",
+};
+
 /* Formats that are asserted (optional/format/<name>.json). */
 static const char *const formats[] = {
 	"date", "date-time", "time", "duration", "email", "hostname", "ipv4",
@@ -38,7 +44,8 @@ static const char *const formats[] = {
 static const char *const optional_supported[] = {
 	"anchor.json", "dependencies-compatibility.json", "id.json",
 	"no-schema.json", "refOfUnknownKeyword.json", "unknownKeyword.json",
-	"non-bmp-regex.json", "dynamicRef.json",
+	"non-bmp-regex.json", "dynamicRef.json", "ecmascript-regex.json",
+	"float-overflow.json",
 };
 
 struct remotes {
@@ -47,8 +54,9 @@ struct remotes {
 };
 
 struct tally {
-	size_t pass, total;
+	size_t pass, total, skipped;
 	char fails[4096];
+	char skips[1024]; /* groups left out, with their counts */
 };
 
 static int in_list(const char *name, const char *const *list, size_t n)
@@ -151,6 +159,16 @@ static void run_group(json_t *group, const struct remotes *r,
 	json_t *tests = json_object_get(group, "tests"), *test;
 	size_t i;
 	q_error_init(&err);
+	if (in_list(gdesc, needs_metaschema,
+		    sizeof(needs_metaschema) / sizeof(needs_metaschema[0]))) {
+		size_t used = strlen(t->skips);
+		t->total += json_array_size(tests);
+		t->skipped += json_array_size(tests);
+		snprintf(t->skips + used, sizeof(t->skips) - used,
+			 "%s[%s: needs the 2020-12 metaschema, %zu tests]",
+			 used ? "; " : "", gdesc, json_array_size(tests));
+		return;
+	}
 	q_schema_compile_with(json_object_get(group, "schema"), r->docs, r->n,
 			      &s, &err);
 	json_array_foreach(tests, i, test) {
@@ -210,8 +228,11 @@ static void report(const char *name, int supported, const struct tally *t,
 	} else if (!supported) {
 		printf("SKIP %s: not supported; %zu of %zu tests pass\n", name,
 		       t->pass, t->total);
-	} else if (t->pass == t->total) {
-		printf("PASS %s (%zu tests)\n", name, t->total);
+	} else if (!t->fails[0]) {
+		if (t->pass)
+			printf("PASS %s (%zu tests)\n", name, t->pass);
+		if (t->skips[0])
+			printf("SKIP %s: %s\n", name, t->skips);
 	} else {
 		printf("FAIL %s: %zu of %zu pass; failing: %s\n", name, t->pass,
 		       t->total, t->fails);

@@ -1001,49 +1001,65 @@ static int kw_pattern_properties(struct kctx *k, json_t *v)
 	return 0;
 }
 
-static int kw_dependent_required(struct kctx *k, json_t *v)
+/* Room for more entries in a dependency list (the keyword may repeat). */
+static struct vdep *deps_grow(struct kctx *k, struct vdep **list, size_t *n,
+			      size_t more)
 {
-	struct vnode *n = k->n;
-	const char *key, *dp;
-	json_t *s;
-	if (!json_is_object(v))
-		return bad(k->c, n->path, "dependentRequired",
-			   "expected an object");
-	n->dep_required = salloc(k->c, json_object_size(v) *
-					       sizeof(*n->dep_required));
-	if (!n->dep_required ||
-	    !(dp = join_kw(k->c, n->path, "dependentRequired")))
-		return k->c->err->code;
-	json_object_foreach(v, key, s) {
-		struct vdep *d = &n->dep_required[n->n_dep_required++];
-		d->key = (struct vname){key, strlen(key)};
-		if (get_names(k, dp, key, s, &d->names, &d->n_names))
-			return k->c->err->code;
-	}
-	n->has |= VH_DEPREQ;
-	return 0;
+	struct vdep *d = salloc(k->c, (*n + more) * sizeof(*d));
+	if (!d)
+		return NULL;
+	if (*n)
+		memcpy(d, *list, *n * sizeof(*d));
+	*list = d;
+	return d + *n;
 }
 
-static int kw_dependent_schemas(struct kctx *k, json_t *v)
+static int dep_required(struct kctx *k, const char *path, const char *key,
+			json_t *s)
 {
 	struct vnode *n = k->n;
+	struct vdep *d = deps_grow(k, &n->dep_required, &n->n_dep_required, 1);
+	if (!d)
+		return k->c->err->code;
+	n->n_dep_required++;
+	d->key = (struct vname){key, strlen(key)};
+	n->has |= VH_DEPREQ;
+	return get_names(k, path, key, s, &d->names, &d->n_names);
+}
+
+static int dep_schema(struct kctx *k, const char *path, const char *key,
+		      json_t *s)
+{
+	struct vnode *n = k->n;
+	struct vdep *d = deps_grow(k, &n->dep_schemas, &n->n_dep_schemas, 1);
+	if (!d)
+		return k->c->err->code;
+	n->n_dep_schemas++;
+	d->key = (struct vname){key, strlen(key)};
+	n->has |= VH_DEPSCHEMAS;
+	d->node = sub(k, s, join(k->c, path, key, strlen(key)));
+	return d->node ? 0 : k->c->err->code;
+}
+
+/*
+ * dependentRequired, dependentSchemas, and draft 7's "dependencies" that
+ * holds either kind (kept for the schemas written before the split).
+ */
+static int kw_dependencies(struct kctx *k, const char *kw, json_t *v)
+{
 	const char *key, *dp;
 	json_t *s;
 	if (!json_is_object(v))
-		return bad(k->c, n->path, "dependentSchemas",
-			   "expected an object");
-	n->dep_schemas = salloc(k->c, json_object_size(v) *
-					      sizeof(*n->dep_schemas));
-	if (!n->dep_schemas ||
-	    !(dp = join_kw(k->c, n->path, "dependentSchemas")))
+		return bad(k->c, k->n->path, kw, "expected an object");
+	if (!(dp = join_kw(k->c, k->n->path, kw)))
 		return k->c->err->code;
 	json_object_foreach(v, key, s) {
-		struct vdep *d = &n->dep_schemas[n->n_dep_schemas++];
-		d->key = (struct vname){key, strlen(key)};
-		if (!(d->node = sub(k, s, join(k->c, dp, key, strlen(key)))))
+		int names = !strcmp(kw, "dependentRequired") ||
+			    (!strcmp(kw, "dependencies") && json_is_array(s));
+		if (names ? dep_required(k, dp, key, s)
+			  : dep_schema(k, dp, key, s))
 			return k->c->err->code;
 	}
-	n->has |= VH_DEPSCHEMAS;
 	return 0;
 }
 
@@ -1210,8 +1226,9 @@ static const struct keyword {
 	{"required", kw_required, NULL},
 	{"properties", kw_properties, NULL},
 	{"patternProperties", kw_pattern_properties, NULL},
-	{"dependentRequired", kw_dependent_required, NULL},
-	{"dependentSchemas", kw_dependent_schemas, NULL},
+	{"dependentRequired", NULL, kw_dependencies},
+	{"dependentSchemas", NULL, kw_dependencies},
+	{"dependencies", NULL, kw_dependencies},
 	{"additionalProperties", NULL, kw_single},
 	{"propertyNames", NULL, kw_single},
 	{"unevaluatedProperties", NULL, kw_single},

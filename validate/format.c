@@ -9,6 +9,7 @@
  */
 #include "validate/private.h"
 
+#include <pthread.h>
 #include <string.h>
 
 static const char *const format_names[] = {
@@ -236,27 +237,169 @@ static int check_ipv6(const char *s, size_t len)
 	return gap >= 0 ? groups <= 7 : groups == 8;
 }
 
+/* RFC 3492: the code points of an A-label's payload; 0 when malformed. */
+static size_t punycode_decode(const char *in, size_t len, uint32_t *out,
+			      size_t max)
+{
+	enum { BASE = 36, TMIN = 1, TMAX = 26, SKEW = 38, DAMP = 700 };
+	size_t n_out = 0, pos = 0, dash = len;
+	uint32_t n = 128, i = 0, bias = 72;
+	for (size_t k = 0; k < len; k++)
+		if (in[k] == '-')
+			dash = k;
+	if (dash < len) {
+		if (dash > max)
+			return 0;
+		for (; n_out < dash; n_out++)
+			out[n_out] = (unsigned char)in[n_out];
+		pos = dash + 1;
+	}
+	while (pos < len) {
+		uint32_t old = i, w = 1;
+		for (uint32_t k = BASE;; k += BASE) {
+			char c = pos < len ? in[pos++] : 0;
+			uint32_t d = is_digit(c) ? (uint32_t)(c - '0' + 26)
+				     : is_alpha(c) ? (uint32_t)((c | 32) - 'a')
+						   : BASE;
+			if (d >= BASE || d > (UINT32_MAX - i) / w)
+				return 0;
+			i += d * w;
+			uint32_t t = k <= bias ? TMIN
+				     : k >= bias + TMAX ? TMAX : k - bias;
+			if (d < t)
+				break;
+			if (w > UINT32_MAX / (BASE - t))
+				return 0;
+			w *= BASE - t;
+		}
+		/* Bias adaptation, RFC 3492 6.1. */
+		uint32_t delta = old ? (i - old) / 2 : (i - old) / DAMP, k = 0;
+		delta += delta / (uint32_t)(n_out + 1);
+		while (delta > ((BASE - TMIN) * TMAX) / 2) {
+			delta /= BASE - TMIN;
+			k += BASE;
+		}
+		bias = k + (BASE - TMIN + 1) * delta / (delta + SKEW);
+		n += i / (uint32_t)(n_out + 1);
+		i %= (uint32_t)(n_out + 1);
+		if (n > 0x10FFFF || (n >= 0xD800 && n <= 0xDFFF) ||
+		    n_out == max)
+			return 0;
+		memmove(out + i + 1, out + i, (n_out - i) * sizeof(*out));
+		out[i++] = n;
+		n_out++;
+	}
+	return n_out;
+}
+
+/*
+ * IDNA2008 (RFC 5891, 5892) on a U-label in UTF-8, as far as PCRE2's
+ * Unicode properties reach: letters, digits and marks are allowed, the
+ * listed exceptions are not, and the contextual rules of RFC 5892
+ * appendix A apply.
+ */
+#define VIRAMA "\\x{94d}\\x{9cd}\\x{a4d}\\x{acd}\\x{b4d}\\x{bcd}\\x{c4d}"  \
+	"\\x{ccd}\\x{d3b}\\x{d3c}\\x{d4d}\\x{dca}\\x{e3a}\\x{eba}\\x{f84}" \
+	"\\x{1039}\\x{103a}\\x{1714}\\x{1734}\\x{17d2}\\x{1a60}\\x{1b44}"  \
+	"\\x{1baa}\\x{1bab}\\x{1bf2}\\x{1bf3}\\x{2d7f}\\x{a806}\\x{a8c4}"  \
+	"\\x{a953}\\x{a9c0}\\x{aaf6}\\x{abed}\\x{10a3f}\\x{11046}"         \
+	"\\x{1107f}\\x{110b9}\\x{11133}\\x{11134}\\x{111c0}\\x{11235}"     \
+	"\\x{112ea}\\x{1134d}\\x{11442}\\x{114c2}\\x{115bf}\\x{1163f}"     \
+	"\\x{116b6}\\x{1172b}\\x{11839}\\x{119e0}\\x{11a34}\\x{11a47}"     \
+	"\\x{11a99}\\x{11c3f}\\x{11d44}\\x{11d45}\\x{11d97}"
+
+static const char *const idna_rules[] = {
+	/* 0: what a label may hold */
+	"^(?:[a-z0-9\\-\\x{df}\\x{3c2}\\x{6fd}\\x{6fe}\\x{f0b}\\x{3007}"
+	"\\x{b7}\\x{375}\\x{5f3}\\x{5f4}\\x{30fb}\\x{200c}\\x{200d}]|"
+	"(?![\\x{640}\\x{7fa}\\x{302e}\\x{302f}\\x{3031}-\\x{3035}"
+	"\\x{303b}])[\\p{Ll}\\p{Lo}\\p{Lm}\\p{Nd}\\p{Mn}\\p{Mc}])+$",
+	/* 1..: what it may not */
+	"^\\p{M}",
+	"(?<!l)\\x{b7}|\\x{b7}(?!l)",
+	"\\x{375}(?!\\p{Greek})",
+	"(?<!\\p{Hebrew})[\\x{5f3}\\x{5f4}]",
+	"[\\x{660}-\\x{669}].*[\\x{6f0}-\\x{6f9}]|"
+	"[\\x{6f0}-\\x{6f9}].*[\\x{660}-\\x{669}]",
+	"(?<![" VIRAMA "])\\x{200d}",
+	"(?<![" VIRAMA "])(?<!\\p{L})\\x{200c}|"
+	"(?<![" VIRAMA "])\\x{200c}(?!\\p{Mn}*\\p{L})",
+	"^(?=.*\\x{30fb})(?!.*(?!\\x{30fb})[\\p{Hiragana}\\p{Katakana}"
+	"\\p{Han}])",
+};
+
+#define N_IDNA (sizeof(idna_rules) / sizeof(idna_rules[0]))
+
+static pcre2_code *idna_code[N_IDNA];
+static pthread_once_t idna_once = PTHREAD_ONCE_INIT;
+
+static void idna_compile(void)
+{
+	int code;
+	PCRE2_SIZE off;
+	for (size_t i = 0; i < N_IDNA; i++)
+		idna_code[i] = pcre2_compile((PCRE2_SPTR)idna_rules[i],
+					     PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+					     &code, &off, NULL);
+}
+
+static int idna_match(size_t rule, const char *s, size_t len)
+{
+	pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+	int rc = md && idna_code[rule]
+		 ? pcre2_match(idna_code[rule], (PCRE2_SPTR)s, len, 0, 0, md,
+			       NULL)
+		 : -1;
+	pcre2_match_data_free(md);
+	return rc >= 0;
+}
+
+static int check_u_label(const uint32_t *cp, size_t n)
+{
+	char text[64 * 4];
+	size_t len = 0;
+	if (n >= 4 && cp[2] == '-' && cp[3] == '-')
+		return 0;
+	if (!n || cp[0] == '-' || cp[n - 1] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		len += q_utf8_encode(cp[i], text + len);
+	pthread_once(&idna_once, idna_compile);
+	if (!idna_match(0, text, len))
+		return 0;
+	for (size_t i = 1; i < N_IDNA; i++)
+		if (idna_match(i, text, len))
+			return 0;
+	return 1;
+}
+
+/* An LDH label; "xn--" labels must decode to a valid U-label. */
+static int check_label(const char *s, size_t n)
+{
+	uint32_t cp[64];
+	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (!is_alpha(s[i]) && !is_digit(s[i]) && s[i] != '-')
+			return 0;
+	if (n < 4 || s[2] != '-' || s[3] != '-')
+		return 1;
+	if ((s[0] | 32) != 'x' || (s[1] | 32) != 'n')
+		return 0;
+	size_t ncp = punycode_decode(s + 4, n - 4, cp, 64);
+	return ncp && check_u_label(cp, ncp);
+}
+
 static int check_hostname(const char *s, size_t len)
 {
-	size_t i = 0;
 	if (len == 0 || len > 253)
 		return 0;
-	while (i < len) {
-		size_t start = i;
-		while (i < len && (is_alpha(s[i]) || is_digit(s[i]) ||
-				   s[i] == '-'))
-			i++;
-		size_t n = i - start;
-		if (n == 0 || n > 63 || s[start] == '-' || s[i - 1] == '-')
+	for (size_t i = 0; i <= len;) {
+		const char *dot = memchr(s + i, '.', len - i);
+		size_t end = dot ? (size_t)(dot - s) : len;
+		if (!check_label(s + i, end - i))
 			return 0;
-		/* "ab--" is reserved for A-labels, which start "xn--". */
-		if (n >= 4 && s[start + 2] == '-' && s[start + 3] == '-' &&
-		    !((s[start] | 32) == 'x' && (s[start + 1] | 32) == 'n'))
-			return 0;
-		if (i < len && s[i++] != '.')
-			return 0;
-		if (i == len && s[len - 1] == '.')
-			return 0;
+		i = end + 1;
 	}
 	return 1;
 }
