@@ -96,7 +96,7 @@ static char *instance_path(const struct vstate *st)
 {
 	struct q_buf b;
 	q_buf_init(&b, 0);
-	q_buf_reserve(&b, 0);
+	q_buf_append(&b, "", 0); /* "" for the root */
 	for (size_t i = 0; i < st->n_seg; i++) {
 		q_buf_putc(&b, '/');
 		if (st->seg[i].key)
