@@ -50,6 +50,8 @@ struct kctx {
 	json_t *obj;
 	const char *base;
 	struct vres *res;
+	struct vprop *plist; /* "properties", before hashing */
+	size_t n_plist;
 };
 
 static struct vnode *compile(struct cctx *c, json_t *j, const char *base,
@@ -944,37 +946,83 @@ static int kw_required(struct kctx *k, json_t *v)
 			 &k->n->n_required);
 }
 
+/* A hash table of names with room for n; mask gets its size - 1. */
+static struct vprop *table_new(struct cctx *c, size_t n, uint32_t *mask)
+{
+	size_t cap = 4;
+	while (cap < n * 2)
+		cap *= 2;
+	*mask = (uint32_t)(cap - 1);
+	return salloc(c, cap * sizeof(struct vprop));
+}
+
+/* The slot of name: its own, or the empty one to fill. */
+static struct vprop *table_slot(struct vprop *t, uint32_t mask,
+				const char *name, size_t len)
+{
+	uint32_t h = q_vhash(name, len), i = h & mask;
+	while (t[i].name && !(t[i].hash == h && t[i].len == len &&
+			      !memcmp(t[i].name, name, len)))
+		i = (i + 1) & mask;
+	t[i].hash = h;
+	return &t[i];
+}
+
 static int kw_properties(struct kctx *k, json_t *v)
 {
 	struct vnode *n = k->n;
-	const char *key, *pp;
-	json_t *s;
+	const char *pp;
 	if (!json_is_object(v))
 		return bad(k->c, n->path, "properties", "expected an object");
-	n->n_props = json_object_size(v);
-	if (!n->n_props)
-		return 0;
-	size_t cap = 4;
-	while (cap < n->n_props * 2)
-		cap *= 2;
-	n->props_mask = (uint32_t)(cap - 1);
-	n->props = salloc(k->c, cap * sizeof(*n->props));
-	if (!n->props || !(pp = join_kw(k->c, n->path, "properties")))
-		return k->c->err->code;
-	void *iter = json_object_iter(v);
-	for (; iter; iter = json_object_iter_next(v, iter)) {
-		key = json_object_iter_key(iter);
-		size_t len = json_object_iter_key_len(iter);
-		s = json_object_iter_value(iter);
-		uint32_t h = q_vhash(key, len);
-		size_t i = h & n->props_mask;
-		while (n->props[i].name)
-			i = (i + 1) & n->props_mask;
-		n->props[i] = (struct vprop){key, len, h, NULL};
-		if (!(n->props[i].node = sub(k, s, join(k->c, pp, key, len))))
+	k->plist = q_arena_alloc(&k->c->tmp, json_object_size(v) *
+						     sizeof(*k->plist) + 1);
+	if (!k->plist || !(pp = join_kw(k->c, n->path, "properties")))
+		return oom(k->c);
+	for (void *it = json_object_iter(v); it;
+	     it = json_object_iter_next(v, it)) {
+		const char *key = json_object_iter_key(it);
+		size_t len = json_object_iter_key_len(it);
+		struct vprop *p = &k->plist[k->n_plist++];
+		*p = (struct vprop){.name = key, .len = len};
+		p->node = sub(k, json_object_iter_value(it),
+			      join(k->c, pp, key, len));
+		if (!p->node)
 			return k->c->err->code;
 	}
 	n->has |= VH_MEMBERS;
+	return 0;
+}
+
+/*
+ * The name hash of a node that walks its members: "properties" and,
+ * when there are few enough to count in a word, the required names.
+ */
+static int finish_members(struct kctx *k)
+{
+	struct vnode *n = k->n;
+	size_t req = n->n_required <= 64 ? n->n_required : 0;
+	if (!(n->has & VH_MEMBERS) || !(k->n_plist + req))
+		return 0;
+	n->props = table_new(k->c, k->n_plist + req, &n->props_mask);
+	if (!n->props)
+		return k->c->err->code;
+	for (size_t i = 0; i < k->n_plist; i++) {
+		struct vprop *p = &k->plist[i];
+		struct vprop *s = table_slot(n->props, n->props_mask, p->name,
+					     p->len);
+		s->name = p->name;
+		s->len = p->len;
+		s->node = p->node;
+	}
+	for (size_t i = 0; i < req; i++) {
+		struct vprop *s = table_slot(n->props, n->props_mask,
+					     n->required[i].name,
+					     n->required[i].len);
+		s->name = n->required[i].name;
+		s->len = n->required[i].len;
+		s->req = (unsigned)i + 1;
+		n->req_all |= (uint64_t)1 << i;
+	}
 	return 0;
 }
 
@@ -1189,6 +1237,30 @@ static int kw_count(struct kctx *k, const char *kw, json_t *v)
 	return 0;
 }
 
+/* The strings of an enum, hashed: a string instance needs one lookup. */
+static int enum_strings(struct kctx *k, json_t *v)
+{
+	size_t i, n = 0;
+	json_t *e;
+	json_array_foreach(v, i, e)
+		n += json_is_string(e);
+	if (!n)
+		return 0;
+	k->n->enum_strs = table_new(k->c, n, &k->n->enum_mask);
+	if (!k->n->enum_strs)
+		return k->c->err->code;
+	json_array_foreach(v, i, e) {
+		if (!json_is_string(e))
+			continue;
+		struct vprop *s = table_slot(k->n->enum_strs, k->n->enum_mask,
+					     json_string_value(e),
+					     json_string_length(e));
+		s->name = json_string_value(e);
+		s->len = json_string_length(e);
+	}
+	return 0;
+}
+
 static int kw_other(struct kctx *k, const char *kw, json_t *v)
 {
 	struct vnode *n = k->n;
@@ -1197,6 +1269,7 @@ static int kw_other(struct kctx *k, const char *kw, json_t *v)
 			return bad(k->c, n->path, kw, "expected an array");
 		n->enum_vals = v;
 		n->has |= VH_ENUM;
+		return enum_strings(k, v);
 	} else if (!strcmp(kw, "const")) {
 		n->const_val = v;
 		n->has |= VH_CONST;
@@ -1313,13 +1386,13 @@ static struct vnode *compile(struct cctx *c, json_t *j, const char *base,
 		return NULL;
 	n->path = path;
 	n->res = res;
-	struct kctx k = {c, n, j, base, res};
+	struct kctx k = {c, n, j, base, res, NULL, 0};
 	const char *kw;
 	json_t *v;
 	json_object_foreach(j, kw, v)
 		if (compile_keyword(&k, kw, v))
 			return NULL;
-	return n;
+	return finish_members(&k) ? NULL : n;
 }
 
 /* Nodes that only $dynamicRef reaches, found through the resources. */

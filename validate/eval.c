@@ -370,6 +370,24 @@ static uint64_t json_hash(json_t *x)
 	}
 }
 
+/* A name in a hash of compile.c's table_new. */
+static const struct vprop *table_find(const struct vprop *t, uint32_t mask,
+				     const char *key, size_t len)
+{
+	uint32_t h = q_vhash(key, len);
+	for (uint32_t i = h & mask; t[i].name; i = (i + 1) & mask) {
+		if (t[i].hash != h || t[i].len != len)
+			continue;
+		/* Names are short: a loop beats calling memcmp. */
+		size_t k = 0;
+		while (k < len && t[i].name[k] == key[k])
+			k++;
+		if (k == len)
+			return &t[i];
+	}
+	return NULL;
+}
+
 /* ---- regexes --------------------------------------------------------- */
 
 static int re_match(struct vstate *st, const struct vregex *re, const char *s,
@@ -579,9 +597,18 @@ static int eval_value(struct vstate *st, const struct vnode *n, json_t *x)
 			    show(n->const_val, buf, sizeof(buf)));
 	if (n->has & VH_ENUM) {
 		size_t i, size = json_array_size(n->enum_vals);
-		for (i = 0; i < size; i++)
-			if (json_same(x, json_array_get(n->enum_vals, i)))
-				break;
+		if (json_is_string(x)) {
+			i = n->enum_strs && table_find(n->enum_strs,
+						       n->enum_mask,
+						       json_string_value(x),
+						       json_string_length(x))
+				    ? 0 : size;
+		} else {
+			for (i = 0; i < size; i++)
+				if (json_same(x, json_array_get(n->enum_vals,
+								i)))
+					break;
+		}
 		if (i == size)
 			ok = report(st, n, "enum", "expected one of %s",
 				    show(n->enum_vals, buf, sizeof(buf)));
@@ -745,19 +772,6 @@ static int eval_array(struct vstate *st, const struct vnode *n, json_t *x,
 
 /* ---- objects --------------------------------------------------------- */
 
-static const struct vnode *prop_find(const struct vnode *n, const char *key,
-				     size_t len)
-{
-	uint32_t h = q_vhash(key, len);
-	for (uint32_t i = h & n->props_mask; n->props[i].name;
-	     i = (i + 1) & n->props_mask) {
-		const struct vprop *p = &n->props[i];
-		if (p->hash == h && p->len == len && !memcmp(p->name, key, len))
-			return p->node;
-	}
-	return NULL;
-}
-
 /* A property name against propertyNames, as raw text when it can be. */
 static int name_ok(struct vstate *st, const struct vnode *p, const char *key,
 		   size_t len)
@@ -776,14 +790,19 @@ static int name_ok(struct vstate *st, const struct vnode *p, const char *key,
 }
 
 static int eval_member(struct vstate *st, const struct vnode *n,
-		       const char *key, size_t len, json_t *v, int *matched)
+		       const char *key, size_t len, json_t *v, int *matched,
+		       uint64_t *seen)
 {
 	char q[QUOTE_MAX * 2];
 	int ok = 1;
-	const struct vnode *p;
-	if (n->n_props && (p = prop_find(n, key, len))) {
+	const struct vprop *p = n->props ? table_find(n->props, n->props_mask,
+						      key, len)
+					 : NULL;
+	if (p && p->req)
+		*seen |= (uint64_t)1 << (p->req - 1);
+	if (p && p->node) {
 		*matched = 1;
-		ok &= eval_node(st, p, v, NULL);
+		ok &= eval_node(st, p->node, v, NULL);
 		if (!ok && FAST(st))
 			return 0;
 	}
@@ -817,7 +836,7 @@ static int eval_member(struct vstate *st, const struct vnode *n,
 }
 
 static int eval_members(struct vstate *st, const struct vnode *n, json_t *x,
-			struct ann *a)
+			struct ann *a, uint64_t *seen)
 {
 	int ok = 1;
 	size_t ord = 0;
@@ -828,7 +847,7 @@ static int eval_members(struct vstate *st, const struct vnode *n, json_t *x,
 		int matched = 0;
 		seg_key(st, key, len);
 		ok &= eval_member(st, n, key, len, json_object_iter_value(it),
-				  &matched);
+				  &matched, seen);
 		st->n_seg--;
 		if (!ok && FAST(st))
 			return 0;
@@ -881,7 +900,14 @@ static int eval_object(struct vstate *st, const struct vnode *n, json_t *x,
 			    "properties, got %zu", n->max_props, size);
 	if (!ok && FAST(st))
 		return 0;
-	for (size_t i = 0; i < n->n_required; i++) {
+	uint64_t seen = 0;
+	if (n->has & VH_MEMBERS)
+		ok &= eval_members(st, n, x, a, &seen);
+	if (!ok && FAST(st))
+		return 0;
+	/* The walk counted the required names; look only when one is amiss. */
+	int counted = n->req_all && seen == n->req_all;
+	for (size_t i = 0; !counted && i < n->n_required; i++) {
 		if (json_object_getn(x, n->required[i].name,
 				     n->required[i].len))
 			continue;
@@ -890,10 +916,6 @@ static int eval_object(struct vstate *st, const struct vnode *n, json_t *x,
 		if (FAST(st))
 			return 0;
 	}
-	if (n->has & VH_MEMBERS)
-		ok &= eval_members(st, n, x, a);
-	if (!ok && FAST(st))
-		return 0;
 	if (n->has & (VH_DEPREQ | VH_DEPSCHEMAS))
 		ok &= eval_dependencies(st, n, x, a);
 	return ok;

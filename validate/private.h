@@ -13,6 +13,7 @@
 #include <pcre2.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "validate/validate.h"
 
@@ -84,11 +85,16 @@ struct vregex {
 	const char *source;
 };
 
-/* A slot of the properties hash; name == NULL when empty. */
+/*
+ * A slot of a name hash (properties, string enums); name == NULL when
+ * empty.  req is the 1-based index of the name in "required", so that the
+ * walk over an object's members also counts its required ones.
+ */
 struct vprop {
 	const char *name;
 	size_t len;
 	uint32_t hash;
+	unsigned req;
 	struct vnode *node;
 };
 
@@ -160,9 +166,11 @@ struct vnode {
 	size_t min_items, max_items, min_contains, max_contains;
 	int has_min_contains, has_max_contains;
 
-	struct vprop *props; /* hash table of mask + 1 slots */
-	size_t n_props;
+	struct vprop *props; /* hash of mask + 1 slots: properties, required */
 	uint32_t props_mask;
+	uint64_t req_all;    /* the req bits of all required names, or 0 */
+	struct vprop *enum_strs; /* the strings of enum, hashed */
+	uint32_t enum_mask;
 	struct vpattern *patterns;
 	size_t n_patterns;
 	struct vnode *additional, *property_names, *uneval_props;
@@ -184,15 +192,23 @@ struct q_schema {
 	_Atomic(pcre2_match_data *) spare; /* reused by one validation */
 };
 
-/* FNV-1a, the hash of property names. */
+/*
+ * The hash of property names: a word at a time, since member names are
+ * short and hashed once per member of every object validated.
+ */
 static inline uint32_t q_vhash(const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
-	for (size_t i = 0; i < len; i++) {
-		h ^= (unsigned char)s[i];
-		h *= 16777619u;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ len, w;
+	for (; len >= 8; s += 8, len -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
 	}
-	return h;
+	w = 0;
+	for (size_t i = 0; i < len; i++)
+		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
+	return (uint32_t)(h ^ (h >> 29));
 }
 
 /* Formats known to q_format_check, by number. */
