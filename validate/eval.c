@@ -402,8 +402,12 @@ static int re_match(struct vstate *st, const struct vregex *re, const char *s,
 		if (!st->md)
 			return 0;
 	}
-	return pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, st->md, NULL) >=
-	       0;
+	int rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, st->md, NULL);
+	/* JIT code runs on a small machine stack; the interpreter does not. */
+	if (rc == PCRE2_ERROR_JIT_STACKLIMIT)
+		rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, PCRE2_NO_JIT,
+				 st->md, NULL);
+	return rc >= 0;
 }
 
 /* ---- scalars --------------------------------------------------------- */
