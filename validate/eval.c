@@ -28,7 +28,7 @@
 /* One step of the instance path: a member name, or an index. */
 struct vseg {
 	const char *key; /* NULL for an array index */
-	size_t len;
+	size_t len;      /* of the name, or the index */
 };
 
 struct vstate {
@@ -42,7 +42,6 @@ struct vstate {
 	size_t n_scope;
 	size_t bits_used;
 	pcre2_match_data *md;
-	const struct vnode *last; /* where the depth ran out */
 	struct vseg seg[Q_VALIDATE_MAX_DEPTH + 2];
 	const struct vres *scope[Q_VALIDATE_MAX_DEPTH + 2];
 	uint64_t bits[ANN_WORDS];
@@ -175,12 +174,13 @@ static int Q_PRINTF(4, 5) report(struct vstate *st, const struct vnode *n,
 	return 0;
 }
 
-static int Q_PRINTF(2, 3) report_depth(struct vstate *st, const char *fmt,
-				       ...)
+static int Q_PRINTF(5, 6) record(struct vstate *st, const struct vnode *n,
+				 const char *kw, const char *keyword,
+				 const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vrecord(st, st->last, NULL, "depth", fmt, ap);
+	vrecord(st, n, kw, keyword, fmt, ap);
 	va_end(ap);
 	return 0;
 }
@@ -1168,11 +1168,9 @@ static int eval_node(struct vstate *st, const struct vnode *n, json_t *x,
 			       ? 1
 			       : report(st, n, NULL, "no value is allowed here");
 	if (st->depth >= Q_VALIDATE_MAX_DEPTH)
-	{
-		st->last = n;
-		return report_depth(st, "exceeds the maximum depth of %d",
-				    Q_VALIDATE_MAX_DEPTH);
-	}
+		return record(st, n, NULL, "depth",
+			      "exceeds the maximum depth of %d",
+			      Q_VALIDATE_MAX_DEPTH);
 	/* Entering another resource extends the dynamic scope. */
 	int entered = !st->n_scope || st->scope[st->n_scope - 1] != n->res;
 	if (entered)
