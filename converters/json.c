@@ -10,17 +10,155 @@
 
 #include <string.h>
 
-static int to_buf(const char *chunk, size_t size, void *data)
+/*
+ * The writer walks the json_t tree itself rather than through
+ * json_dump_callback: escaping whole runs of plain bytes with one memcpy
+ * makes it several times faster on text-heavy documents.  The layout is
+ * jansson's: two-space indent, "key": value, [] and {} when empty.
+ */
+struct writer {
+	struct q_buf *out;
+	int pretty;
+};
+
+/* Bytes that need a JSON escape: controls, '"' and '\\'. */
+static const unsigned char needs_escape[256] = {
+	[0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1,
+};
+
+static void put_string(struct writer *w, const char *s, size_t len)
 {
-	return q_buf_append(data, chunk, size) ? -1 : 0;
+	static const char hex[] = "0123456789abcdef";
+	struct q_buf *out = w->out;
+	q_buf_putc(out, '"');
+	size_t run = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (!needs_escape[c])
+			continue;
+		q_buf_append(out, s + run, i - run);
+		run = i + 1;
+		switch (c) {
+		case '"': q_buf_append(out, "\\\"", 2); break;
+		case '\\': q_buf_append(out, "\\\\", 2); break;
+		case '\n': q_buf_append(out, "\\n", 2); break;
+		case '\t': q_buf_append(out, "\\t", 2); break;
+		case '\r': q_buf_append(out, "\\r", 2); break;
+		case '\b': q_buf_append(out, "\\b", 2); break;
+		case '\f': q_buf_append(out, "\\f", 2); break;
+		default: {
+			char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			q_buf_append(out, u, 6);
+		}
+		}
+	}
+	q_buf_append(out, s + run, len - run);
+	q_buf_putc(out, '"');
 }
 
-static int dump(json_t *view, size_t flags, struct q_buf *out,
-		struct q_error *err)
+static void put_integer(struct writer *w, json_int_t v)
 {
-	if (json_dump_callback(view, to_buf, out, flags | JSON_REAL_PRECISION(15)) != 0 ||
-	    q_buf_putc(out, '\n'))
-		return q_error_msg(err, out->failed ? out->failed : Q_ENOMEM, NULL,
+	char digits[24];
+	size_t n = 0;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		digits[sizeof(digits) - ++n] = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		digits[sizeof(digits) - ++n] = '-';
+	q_buf_append(w->out, digits + sizeof(digits) - n, n);
+}
+
+/* 15 significant digits: every such decimal reads back to a double that
+ * prints the same again, so output is stable across read/write cycles. */
+static void put_real(struct writer *w, double v)
+{
+	char num[32];
+	int n = snprintf(num, sizeof(num), "%.15g", v);
+	q_buf_append(w->out, num, (size_t)n);
+	if (!strpbrk(num, ".eEn")) /* keep it a real: 2 -> 2.0 */
+		q_buf_append(w->out, ".0", 2);
+}
+
+static void newline(struct writer *w, int depth)
+{
+	static const char spaces[] = "                                ";
+	if (!w->pretty)
+		return;
+	q_buf_putc(w->out, '\n');
+	for (size_t n = (size_t)depth * 2; n > 0;) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+		q_buf_append(w->out, spaces, k);
+		n -= k;
+	}
+}
+
+static void put_value(struct writer *w, json_t *v, int depth);
+
+static void put_object(struct writer *w, json_t *v, int depth)
+{
+	const char *key;
+	json_t *child;
+	size_t i = 0;
+	if (json_object_size(v) == 0) {
+		q_buf_append(w->out, "{}", 2);
+		return;
+	}
+	q_buf_putc(w->out, '{');
+	json_object_foreach(v, key, child) {
+		if (i++)
+			q_buf_putc(w->out, ',');
+		newline(w, depth + 1);
+		put_string(w, key, strlen(key));
+		q_buf_append(w->out, ": ", w->pretty ? 2 : 1);
+		put_value(w, child, depth + 1);
+	}
+	newline(w, depth);
+	q_buf_putc(w->out, '}');
+}
+
+static void put_array(struct writer *w, json_t *v, int depth)
+{
+	size_t i;
+	json_t *child;
+	if (json_array_size(v) == 0) {
+		q_buf_append(w->out, "[]", 2);
+		return;
+	}
+	q_buf_putc(w->out, '[');
+	json_array_foreach(v, i, child) {
+		if (i)
+			q_buf_putc(w->out, ',');
+		newline(w, depth + 1);
+		put_value(w, child, depth + 1);
+	}
+	newline(w, depth);
+	q_buf_putc(w->out, ']');
+}
+
+static void put_value(struct writer *w, json_t *v, int depth)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: put_object(w, v, depth); break;
+	case JSON_ARRAY: put_array(w, v, depth); break;
+	case JSON_STRING: put_string(w, json_string_value(v), json_string_length(v)); break;
+	case JSON_INTEGER: put_integer(w, json_integer_value(v)); break;
+	case JSON_REAL: put_real(w, json_real_value(v)); break;
+	case JSON_TRUE: q_buf_append(w->out, "true", 4); break;
+	case JSON_FALSE: q_buf_append(w->out, "false", 5); break;
+	case JSON_NULL: q_buf_append(w->out, "null", 4); break;
+	}
+}
+
+static int dump(json_t *view, int pretty, struct q_buf *out, struct q_error *err)
+{
+	struct writer w = {out, pretty};
+	/* q_buf remembers its first failure, so one check at the end does. */
+	put_value(&w, view, 0);
+	q_buf_putc(out, '\n');
+	if (out->failed)
+		return q_error_msg(err, out->failed, NULL,
 				   out->failed == Q_ETOOBIG ? "output exceeds the size limit"
 							    : "out of memory");
 	return 0;
@@ -29,15 +167,14 @@ static int dump(json_t *view, size_t flags, struct q_buf *out,
 int q_json_emit(json_t *view, const struct q_emit_opts *opts,
 		struct q_buf *out, struct q_error *err)
 {
-	int compact = opts && opts->compact;
-	return dump(view, compact ? JSON_COMPACT : JSON_INDENT(2), out, err);
+	return dump(view, !(opts && opts->compact), out, err);
 }
 
 int q_ndjson_emit(json_t *view, const struct q_emit_opts *opts,
 		  struct q_buf *out, struct q_error *err)
 {
 	(void)opts;
-	return dump(view, JSON_COMPACT, out, err);
+	return dump(view, 0, out, err);
 }
 
 static int is_ws(char c)

@@ -39,18 +39,18 @@ static int counts_as_word(const unsigned char *s, size_t n)
 /* English is recognised by its commonest function words. */
 static int is_english_function_word(const unsigned char *w, size_t n)
 {
-	static const char *const words[] = {
-		"the", "of", "and", "to", "a", "in", "is", "that", "for", "it",
-		"was", "on", "with", "as", "by", "be", "are", "this", "at", "from",
-		"have", "has", "not", "which", "will", "we",
+	/* Grouped by length so a token is compared with few candidates. */
+	static const char *const by_length[6] = {
+		NULL, "a", "ofintoisitonasbybeatwe", "theandforwasarewhohasnot",
+		"thatthisfromwithhavewill", "which",
 	};
-	char low[8];
-	if (n >= sizeof(low))
+	char low[5];
+	if (n == 0 || n > 5)
 		return 0;
 	for (size_t i = 0; i < n; i++)
 		low[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strlen(words[i]) == n && memcmp(words[i], low, n) == 0)
+	for (const char *c = by_length[n]; *c; c += n)
+		if (memcmp(c, low, n) == 0)
 			return 1;
 	return 0;
 }
@@ -139,7 +139,12 @@ int q_extract(const char *name, const char *raw, size_t len,
 		return rc;
 	if (header)
 		header = skip_blank_lines(dec.text, dec.len, header);
-	if (q_doc_set_text(doc, dec.text + header, dec.len - header) ||
+	/* When decoding changed nothing, the text is the input: hash it once. */
+	const struct q_source *src = &doc->source;
+	int unchanged = header == 0 && !src->bom && src->replacements == 0 &&
+			(src->newline == Q_NL_NONE || src->newline == Q_NL_LF);
+	if (q_doc_set_text(doc, dec.text + header, dec.len - header,
+			   unchanged ? src->sha256 : NULL) ||
 	    q_doc_str(doc, name, strlen(name), &doc->source.name))
 		return q_error_msg(err, Q_ENOMEM, shown, "out of memory");
 	if ((rc = q_paragraphs_build(doc, err)) || (rc = build_sentences(doc, err)))

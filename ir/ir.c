@@ -79,7 +79,8 @@ static int is_lead(unsigned char c)
 	return (c & 0xC0) != 0x80;
 }
 
-int q_doc_set_text(struct q_doc *doc, const char *text, size_t len)
+int q_doc_set_text(struct q_doc *doc, const char *text, size_t len,
+		   const char *known_id)
 {
 	struct q_offsets *o = &doc->offsets;
 	size_t chars = q_utf8_count(text, len);
@@ -105,7 +106,10 @@ int q_doc_set_text(struct q_doc *doc, const char *text, size_t len)
 		o->byte_at_cp_block[cp / Q_OFFSET_STEP] = (uint32_t)len;
 	doc->text = q_str_make(text, len);
 	doc->text_chars = chars;
-	q_sha256_hex_of(text, len, doc->id);
+	if (known_id)
+		memcpy(doc->id, known_id, sizeof(doc->id));
+	else
+		q_sha256_hex_of(text, len, doc->id);
 	return 0;
 }
 

@@ -259,9 +259,12 @@ int q_doc_str(struct q_doc *doc, const char *s, size_t len, struct q_str *out);
 
 /*
  * Sets the text (taking a slice that must live in the document's arena)
- * and builds the offset checkpoints and the id.  Returns 0 or Q_ENOMEM.
+ * and builds the offset checkpoints and the id — or takes known_id, the
+ * SHA-256 of the same bytes computed before, when not NULL.  Returns 0 or
+ * Q_ENOMEM.
  */
-int q_doc_set_text(struct q_doc *doc, const char *text, size_t len);
+int q_doc_set_text(struct q_doc *doc, const char *text, size_t len,
+		   const char *known_id);
 /* Offsets translation; both need q_doc_set_text first. */
 size_t q_doc_cp_of_byte(const struct q_doc *doc, size_t byte);
 size_t q_doc_byte_of_cp(const struct q_doc *doc, size_t cp);

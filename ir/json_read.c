@@ -417,7 +417,7 @@ static int read_text(struct reader *r, json_t *view)
 		return r->err->code;
 	char *copy = q_arena_strndup(&r->doc->arena, json_string_value(t),
 				     json_string_length(t));
-	if (!copy || q_doc_set_text(r->doc, copy, json_string_length(t)))
+	if (!copy || q_doc_set_text(r->doc, copy, json_string_length(t), NULL))
 		return q_error_msg(r->err, Q_ENOMEM, r->file, "out of memory");
 	json_t *id = member(r, view, "id", JSON_STRING);
 	if (!id)

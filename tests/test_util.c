@@ -7,18 +7,22 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static void test_sha256(void)
+static void test_sha256_vectors(const char *mode)
 {
+	char name[64];
 	char hex[65];
 	q_sha256_hex_of("", 0, hex);
-	CHECK_STR("sha256 empty", hex,
+	snprintf(name, sizeof(name), "sha256 %s empty", mode);
+	CHECK_STR(name, hex,
 		  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	q_sha256_hex_of("abc", 3, hex);
-	CHECK_STR("sha256 abc", hex,
+	snprintf(name, sizeof(name), "sha256 %s abc", mode);
+	CHECK_STR(name, hex,
 		  "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 	const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 	q_sha256_hex_of(two, strlen(two), hex);
-	CHECK_STR("sha256 two blocks", hex,
+	snprintf(name, sizeof(name), "sha256 %s two blocks", mode);
+	CHECK_STR(name, hex,
 		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 	/* A million 'a's fed in odd-sized pieces exercises the block carry. */
 	struct q_sha256 h;
@@ -32,7 +36,8 @@ static void test_sha256(void)
 		left -= n;
 	}
 	q_sha256_hex(&h, hex);
-	CHECK_STR("sha256 million a", hex,
+	snprintf(name, sizeof(name), "sha256 %s million a", mode);
+	CHECK_STR(name, hex,
 		  "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 
@@ -143,6 +148,16 @@ static void test_errors(void)
 	fclose(mem);
 	CHECK_STR("error line shape", text, "quarry: a.txt:3:7: first one\n");
 	free(text);
+}
+
+static void test_sha256(void)
+{
+	q_sha256_accelerated(0);
+	test_sha256_vectors("portable");
+	if (q_sha256_accelerated(1))
+		test_sha256_vectors("sha-ni");
+	else
+		SKIP("sha256 sha-ni", "this CPU has no SHA extensions");
 }
 
 int main(void)

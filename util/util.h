@@ -155,6 +155,12 @@ void q_sha256_init(struct q_sha256 *h);
 void q_sha256_update(struct q_sha256 *h, const void *data, size_t len);
 void q_sha256_hex(struct q_sha256 *h, char hex[65]);
 void q_sha256_hex_of(const void *data, size_t len, char hex[65]);
+/*
+ * Whether blocks are hashed with the CPU's SHA extensions.  enable 0 or 1
+ * forces the portable code or the extensions (when present), for tests and
+ * benchmarks; -1 only asks.  Not to be called while other threads hash.
+ */
+int q_sha256_accelerated(int enable);
 
 /* ---- files ----------------------------------------------------------- */
 
