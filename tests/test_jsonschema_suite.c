@@ -37,7 +37,7 @@ static const char *const needs_metaschema[] = {
 static const char *const formats[] = {
 	"date", "date-time", "time", "duration", "email", "hostname", "ipv4",
 	"ipv6", "uri", "uri-reference", "uuid", "regex", "json-pointer",
-	"relative-json-pointer", "unknown",
+	"relative-json-pointer", "iri", "iri-reference", "unknown",
 };
 
 /* Other optional files expected to pass in full. */
@@ -155,7 +155,8 @@ static void run_group(json_t *group, const struct remotes *r,
 {
 	struct q_schema *s = NULL;
 	struct q_error err;
-	const char *gdesc = json_string_value(json_object_get(group, "description"));
+	json_t *desc = json_object_get(group, "description");
+	const char *gdesc = json_string_value(desc);
 	json_t *tests = json_object_get(group, "tests"), *test;
 	size_t i;
 	q_error_init(&err);

@@ -3,6 +3,7 @@
  * violations (pointers, keywords, messages), format assertion, the depth
  * limit and the schemas that must be refused at compile time.
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -380,6 +381,10 @@ static void test_formats(void)
 		{"json-pointer", "/a~1b/0", 1}, {"json-pointer", "a", 0},
 		{"relative-json-pointer", "1/a", 1},
 		{"relative-json-pointer", "01", 0},
+		{"iri", "http://ƒøø.ßår/?∂éœ=πîx", 1}, {"iri", "/ƒøø", 0},
+		{"iri-reference", "#ƒrägmênt", 1},
+		{"hostname", "xn--9n2bp8q.xn--9t4b11yi5a", 1},
+		{"hostname", "xn--X", 0},
 	};
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
 		char name[128];
@@ -520,6 +525,44 @@ static void test_unique_many(void)
 	json_decref(arr);
 }
 
+struct shared {
+	const struct q_schema *s;
+	json_t *good, *bad;
+	int errors;
+};
+
+static void *validate_often(void *arg)
+{
+	struct shared *sh = arg;
+	for (int i = 0; i < 2000; i++) {
+		if (q_schema_validate(sh->s, sh->good, 0, NULL) != 1 ||
+		    q_schema_validate(sh->s, sh->bad, 0, NULL) != 0)
+			__atomic_add_fetch(&sh->errors, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+/* One compiled schema, several threads: its regex block is lent out. */
+static void test_threads(void)
+{
+	json_t *schema = parse("{\"items\":{\"pattern\":\"^[a-z]+$\"}}");
+	struct shared sh = {NULL, parse("[\"ab\",\"cd\"]"),
+			    parse("[\"ab\",\"C\"]"), 0};
+	struct q_schema *c = NULL;
+	pthread_t t[4];
+	q_schema_compile(schema, &c, NULL);
+	sh.s = c;
+	for (int i = 0; i < 4; i++)
+		pthread_create(&t[i], NULL, validate_often, &sh);
+	for (int i = 0; i < 4; i++)
+		pthread_join(t[i], NULL);
+	CHECK("threads/shared-schema", c && sh.errors == 0);
+	q_schema_free(c);
+	json_decref(schema);
+	json_decref(sh.good);
+	json_decref(sh.bad);
+}
+
 int main(void)
 {
 	test_cases();
@@ -530,5 +573,6 @@ int main(void)
 	test_bad_schemas();
 	test_registry();
 	test_unique_many();
+	test_threads();
 	return CHECK_DONE();
 }

@@ -717,7 +717,8 @@ static int kw_dynamic_ref(struct kctx *k, json_t *v)
 	if (!n->dynref)
 		return k->c->err->code;
 	/* Dynamic only when the static target bookends it. */
-	const char *da = json_string_value(json_object_get(t, "$dynamicAnchor"));
+	json_t *anchor = json_object_get(t, "$dynamicAnchor");
+	const char *da = json_string_value(anchor);
 	if (frag[0] && frag[0] != '/' && da && !strcmp(da, frag))
 		n->dyn_name = sdup(k->c, &k->c->s->arena, frag, strlen(frag));
 	n->has |= VH_INPLACE;

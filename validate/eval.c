@@ -281,9 +281,11 @@ static int cmp_numbers(json_t *a, json_t *b)
 		return (x > y) - (x < y);
 	}
 	if (json_is_integer(a))
-		return cmp_int_double(json_integer_value(a), json_real_value(b));
+		return cmp_int_double(json_integer_value(a),
+				      json_real_value(b));
 	if (json_is_integer(b))
-		return -cmp_int_double(json_integer_value(b), json_real_value(a));
+		return -cmp_int_double(json_integer_value(b),
+				       json_real_value(a));
 	double x = json_real_value(a), y = json_real_value(b);
 	return (x > y) - (x < y);
 }
@@ -317,8 +319,9 @@ static int json_same(json_t *a, json_t *b)
 			return 0;
 		for (void *it = json_object_iter(a); it;
 		     it = json_object_iter_next(a, it)) {
-			json_t *o = json_object_getn(b, json_object_iter_key(it),
-						     json_object_iter_key_len(it));
+			json_t *o = json_object_getn(
+				b, json_object_iter_key(it),
+				json_object_iter_key_len(it));
 			if (!o || !json_same(json_object_iter_value(it), o))
 				return 0;
 		}
@@ -351,7 +354,8 @@ static uint64_t json_hash(json_t *x)
 		memcpy(&h, &d, sizeof(h));
 		return mix(h);
 	case JSON_STRING:
-		return mix(q_vhash(json_string_value(x), json_string_length(x)));
+		return mix(q_vhash(json_string_value(x),
+				   json_string_length(x)));
 	case JSON_ARRAY:
 		h = 7;
 		for (size_t i = 0; i < json_array_size(x); i++)
@@ -583,7 +587,8 @@ static int eval_text(struct vstate *st, const struct vnode *n, const char *s,
 	if (!ok && FAST(st))
 		return 0;
 	if ((n->has & VH_PATTERN) && !re_match(st, &n->pattern, s, len))
-		ok = report(st, n, "pattern", "expected to match '%s', got '%s'",
+		ok = report(st, n, "pattern",
+			    "expected to match '%s', got '%s'",
 			    n->pattern.source, quote(s, len, q, sizeof(q)));
 	if ((n->has & VH_FORMAT) && (st->flags & Q_VALIDATE_FORMAT_ASSERT) &&
 	    q_format_check_id(n->format, s, len) == 0)
@@ -728,12 +733,13 @@ static int eval_items(struct vstate *st, const struct vnode *n, json_t *x,
 	if (a)
 		ann_set_range(a, 0, np);
 	if (n->items && n->items->boolean == VB_FALSE && size > np) {
-		ok = report(st, n, "items", "expected at most %zu items, got %zu",
-			    np, size);
+		ok = report(st, n, "items",
+			    "expected at most %zu items, got %zu", np, size);
 	} else if (n->items) {
 		for (size_t i = np; i < size; i++) {
 			seg_index(st, i);
-			ok &= eval_node(st, n->items, json_array_get(x, i), NULL);
+			ok &= eval_node(st, n->items, json_array_get(x, i),
+					NULL);
 			st->n_seg--;
 			if (!ok && FAST(st))
 				return 0;
@@ -834,7 +840,8 @@ static int eval_member(struct vstate *st, const struct vnode *n,
 		if (!good)
 			ok = report(st, n, "propertyNames",
 				    "property name '%s' does not match "
-				    "propertyNames", quote(key, len, q, sizeof(q)));
+				    "propertyNames",
+				    quote(key, len, q, sizeof(q)));
 	}
 	return ok;
 }
@@ -1150,9 +1157,10 @@ static int eval_keywords(struct vstate *st, const struct vnode *n, json_t *x,
 	if ((n->has & VH_INPLACE) && (ok || !FAST(st)))
 		ok &= eval_inplace(st, n, x, a);
 	if (uneval) {
-		if (ok || !FAST(st))
-			ok &= json_is_object(x) ? eval_uneval_props(st, n, x, a)
-						: eval_uneval_items(st, n, x, a);
+		if ((ok || !FAST(st)) && json_is_object(x))
+			ok &= eval_uneval_props(st, n, x, a);
+		else if (ok || !FAST(st))
+			ok &= eval_uneval_items(st, n, x, a);
 		if (ok && ann)
 			ann_merge(ann, &own);
 		ann_close(st, &own);
@@ -1163,10 +1171,10 @@ static int eval_keywords(struct vstate *st, const struct vnode *n, json_t *x,
 static int eval_node(struct vstate *st, const struct vnode *n, json_t *x,
 		     struct ann *ann)
 {
+	if (n->boolean == VB_TRUE)
+		return 1;
 	if (n->boolean)
-		return n->boolean == VB_TRUE
-			       ? 1
-			       : report(st, n, NULL, "no value is allowed here");
+		return report(st, n, NULL, "no value is allowed here");
 	if (st->depth >= Q_VALIDATE_MAX_DEPTH)
 		return record(st, n, NULL, "depth",
 			      "exceeds the maximum depth of %d",

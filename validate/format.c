@@ -4,7 +4,8 @@
  * Each checker takes the raw UTF-8 text and its length (strings may hold
  * NUL) and follows the grammar the spec points to: RFC 3339 for dates,
  * times and durations, RFC 5321 for email, RFC 1123 for hostnames,
- * RFC 2673/4291 for IP addresses, RFC 3986 for URIs, RFC 4122 for UUIDs,
+ * RFC 2673/4291 for IP addresses, RFC 3986 for URIs and RFC 3987 for
+ * IRIs (URIs that may hold any non-ASCII text), RFC 4122 for UUIDs,
  * RFC 6901 and its relative form for JSON Pointers.
  */
 #include "validate/private.h"
@@ -27,6 +28,8 @@ static const char *const format_names[] = {
 	[VF_REGEX] = "regex",
 	[VF_JSON_POINTER] = "json-pointer",
 	[VF_RELATIVE_JSON_POINTER] = "relative-json-pointer",
+	[VF_IRI] = "iri",
+	[VF_IRI_REFERENCE] = "iri-reference",
 };
 
 #define N_FORMATS (sizeof(format_names) / sizeof(format_names[0]))
@@ -110,7 +113,8 @@ static int check_time(const char *s, size_t len)
 	if ((s[i] | 32) == 'z') {
 		i++;
 	} else if (s[i] == '+' || s[i] == '-') {
-		int oh = digits(s, len, i + 1, 2), om = digits(s, len, i + 4, 2);
+		int oh = digits(s, len, i + 1, 2);
+		int om = digits(s, len, i + 4, 2);
 		if (oh < 0 || oh > 23 || om < 0 || om > 59 || s[i + 3] != ':')
 			return 0;
 		off = (oh * 60 + om) * (s[i] == '+' ? 1 : -1);
@@ -210,7 +214,7 @@ static int check_ipv6(const char *s, size_t len)
 		while (i < len && is_hex(s[i]) && i - start < 5)
 			i++;
 		if (i < len && s[i] == '.') {
-			/* A dotted quad ends the address and fills two groups. */
+			/* A dotted quad ends the address: two groups. */
 			if (!check_ipv4(s + start, len - start))
 				return 0;
 			groups += 2;
@@ -468,10 +472,16 @@ static int is_sub_delim(char c)
 	return c && strchr("!$&'()*+,;=", c);
 }
 
-/* Characters of a part, with %XX; extra lists what else is allowed. */
+/*
+ * Characters of a part, with %XX; extra lists what else is allowed, and
+ * a leading '*' in it allows non-ASCII (an IRI's ucschar and iprivate).
+ */
 static int uri_chars(const char *s, size_t len, const char *extra)
 {
+	int iri = extra[0] == '*';
 	for (size_t i = 0; i < len; i++) {
+		if (iri && (unsigned char)s[i] >= 0x80)
+			continue;
 		if (s[i] == '%') {
 			if (i + 2 >= len || !is_hex(s[i + 1]) ||
 			    !is_hex(s[i + 2]))
@@ -485,11 +495,11 @@ static int uri_chars(const char *s, size_t len, const char *extra)
 	return 1;
 }
 
-static int check_authority(const char *s, size_t len)
+static int check_authority(const char *s, size_t len, int iri)
 {
 	const char *at = memchr(s, '@', len);
 	if (at) {
-		if (!uri_chars(s, (size_t)(at - s), ":"))
+		if (!uri_chars(s, (size_t)(at - s), iri ? "*:" : ":"))
 			return 0;
 		len -= (size_t)(at + 1 - s);
 		s = at + 1;
@@ -501,9 +511,10 @@ static int check_authority(const char *s, size_t len)
 			return 0;
 		host = (size_t)(close - s) + 1;
 		if (host > 2 && (s[1] | 32) == 'v') {
+			/* IPvFuture: "v" 1*HEXDIG "." 1*(…) */
 			const char *dot = memchr(s, '.', host);
-			if (!dot || dot == s + 2 || !uri_chars(dot + 1,
-							      (size_t)(close - dot - 1), ":"))
+			if (!dot || dot == s + 2 || dot + 1 == close ||
+			    !uri_chars(dot + 1, (size_t)(close - dot - 1), ":"))
 				return 0;
 			for (const char *h = s + 2; h < dot; h++)
 				if (!is_hex(*h))
@@ -514,7 +525,7 @@ static int check_authority(const char *s, size_t len)
 	} else {
 		const char *colon = memchr(s, ':', len);
 		host = colon ? (size_t)(colon - s) : len;
-		if (!uri_chars(s, host, ""))
+		if (!uri_chars(s, host, iri ? "*" : ""))
 			return 0;
 	}
 	if (host == len)
@@ -527,8 +538,10 @@ static int check_authority(const char *s, size_t len)
 	return 1;
 }
 
-static int check_uri_any(const char *s, size_t len, int relative)
+static int check_uri_any(const char *s, size_t len, int relative, int iri)
 {
+	const char *pchar = iri ? "*:@/" : ":@/";
+	const char *query = iri ? "*:@/?" : ":@/?";
 	size_t i = 0, end;
 	if (len && is_alpha(s[0])) {
 		while (i < len && (is_alpha(s[i]) || is_digit(s[i]) ||
@@ -547,7 +560,7 @@ static int check_uri_any(const char *s, size_t len, int relative)
 		size_t a = 2;
 		while (a < plen && p[a] != '/')
 			a++;
-		if (!check_authority(p + 2, a - 2))
+		if (!check_authority(p + 2, a - 2, iri))
 			return 0;
 		p += a;
 		plen -= a;
@@ -558,17 +571,17 @@ static int check_uri_any(const char *s, size_t len, int relative)
 		if (memchr(p, ':', first))
 			return 0;
 	}
-	if (!uri_chars(p, plen, ":@/"))
+	if (!uri_chars(p, plen, pchar))
 		return 0;
 	if (end < len && s[end] == '?') {
 		size_t q = ++end;
 		while (end < len && s[end] != '#')
 			end++;
-		if (!uri_chars(s + q, end - q, ":@/?"))
+		if (!uri_chars(s + q, end - q, query))
 			return 0;
 	}
 	if (end < len)
-		return uri_chars(s + end + 1, len - end - 1, ":@/?");
+		return uri_chars(s + end + 1, len - end - 1, query);
 	return 1;
 }
 
@@ -644,9 +657,13 @@ int q_format_check_id(int format, const char *s, size_t len)
 	case VF_IPV6:
 		return check_ipv6(s, len);
 	case VF_URI:
-		return check_uri_any(s, len, 0);
+		return check_uri_any(s, len, 0, 0);
 	case VF_URI_REFERENCE:
-		return check_uri_any(s, len, 1);
+		return check_uri_any(s, len, 1, 0);
+	case VF_IRI:
+		return check_uri_any(s, len, 0, 1);
+	case VF_IRI_REFERENCE:
+		return check_uri_any(s, len, 1, 1);
 	case VF_UUID:
 		return check_uuid(s, len);
 	case VF_REGEX:

@@ -228,6 +228,8 @@ enum vformat {
 	VF_REGEX,
 	VF_JSON_POINTER,
 	VF_RELATIVE_JSON_POINTER,
+	VF_IRI,
+	VF_IRI_REFERENCE,
 };
 
 /* |v| as digits × 10^exp (compile.c). */
