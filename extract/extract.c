@@ -10,52 +10,55 @@ static int is_space(unsigned char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\v';
 }
 
-static int is_alnum(unsigned char c)
-{
-	return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
-}
+enum byte_class { C_OTHER, C_SPACE, C_ALNUM, C_HIGH };
+
+static const unsigned char byte_class[256] = {
+	[' '] = C_SPACE,	 ['\t'] = C_SPACE,	['\n'] = C_SPACE,
+	['\f'] = C_SPACE,	 ['\v'] = C_SPACE,	['0' ... '9'] = C_ALNUM,
+	['A' ... 'Z'] = C_ALNUM, ['a' ... 'z'] = C_ALNUM, [0xC3 ... 0xFF] = C_HIGH,
+};
 
 /*
  * A word is a whitespace-separated token with at least one letter or
  * digit, so dashes, bullets and "###" are not words.  Non-ASCII letters
  * count; the general punctuation block (U+2000–U+206F: dashes, curly
- * quotes, bullets, ellipsis) does not.
+ * quotes, bullets, ellipsis) and Latin-1 signs (U+0080–U+00BF) do not.
  */
-static int counts_as_word(const unsigned char *s, size_t n)
+static int high_is_letter(const unsigned char *t, size_t i, size_t len)
 {
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = s[i];
-		if (c < 0x80) {
-			if (is_alnum(c))
-				return 1;
-		} else if (c >= 0xC3 && !(c == 0xE2 && i + 1 < n && s[i + 1] == 0x80) &&
-			   !(c == 0xE2 && i + 1 < n && s[i + 1] == 0x81)) {
-			return 1;
-		}
-	}
-	return 0;
+	return !(t[i] == 0xE2 && i + 1 < len && (t[i + 1] == 0x80 || t[i + 1] == 0x81));
 }
 
-/* English is recognised by its commonest function words. */
+/* English is recognised by its commonest function words, compared as
+ * lowercase bytes packed into one integer. */
 static int is_english_function_word(const unsigned char *w, size_t n)
 {
-	/* Grouped by length so a token is compared with few candidates. */
-	static const char *const by_length[6] = {
-		NULL, "a", "ofintoisitonasbybeatwe", "theandforwasarewhohasnot",
-		"thatthisfromwithhavewill", "which",
+#define PACK(a, b, c, d, e) \
+	((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | (uint64_t)(d) << 24 | (uint64_t)(e) << 32)
+	static const uint64_t words[] = {
+		PACK('a', 0, 0, 0, 0),	     PACK('o', 'f', 0, 0, 0),	PACK('i', 'n', 0, 0, 0),
+		PACK('t', 'o', 0, 0, 0),     PACK('i', 's', 0, 0, 0),	PACK('i', 't', 0, 0, 0),
+		PACK('o', 'n', 0, 0, 0),     PACK('a', 's', 0, 0, 0),	PACK('b', 'y', 0, 0, 0),
+		PACK('b', 'e', 0, 0, 0),     PACK('a', 't', 0, 0, 0),	PACK('w', 'e', 0, 0, 0),
+		PACK('t', 'h', 'e', 0, 0),   PACK('a', 'n', 'd', 0, 0), PACK('f', 'o', 'r', 0, 0),
+		PACK('w', 'a', 's', 0, 0),   PACK('a', 'r', 'e', 0, 0), PACK('w', 'h', 'o', 0, 0),
+		PACK('h', 'a', 's', 0, 0),   PACK('n', 'o', 't', 0, 0), PACK('t', 'h', 'a', 't', 0),
+		PACK('t', 'h', 'i', 's', 0), PACK('f', 'r', 'o', 'm', 0), PACK('w', 'i', 't', 'h', 0),
+		PACK('h', 'a', 'v', 'e', 0), PACK('w', 'i', 'l', 'l', 0), PACK('w', 'h', 'i', 'c', 'h'),
 	};
-	char low[5];
+#undef PACK
+	uint64_t key = 0;
 	if (n == 0 || n > 5)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		low[i] = (char)(w[i] >= 'A' && w[i] <= 'Z' ? w[i] + 32 : w[i]);
-	for (const char *c = by_length[n]; *c; c += n)
-		if (memcmp(c, low, n) == 0)
+		key |= (uint64_t)(w[i] | 0x20) << (8 * i);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (words[i] == key)
 			return 1;
 	return 0;
 }
 
-#define LANGUAGE_SAMPLE_WORDS 2000
+#define LANGUAGE_SAMPLE_WORDS 500
 #define LANGUAGE_MIN_WORDS 8
 
 static void count_words(struct q_doc *doc)
@@ -64,12 +67,17 @@ static void count_words(struct q_doc *doc)
 	size_t len = doc->text.len, words = 0, english = 0, sampled = 0;
 	size_t i = 0;
 	while (i < len) {
-		while (i < len && is_space(t[i]))
+		while (i < len && byte_class[t[i]] == C_SPACE)
 			i++;
 		size_t b = i;
-		while (i < len && !is_space(t[i]))
-			i++;
-		if (b == i || !counts_as_word(t + b, i - b))
+		int letter = 0;
+		for (; i < len && byte_class[t[i]] != C_SPACE; i++) {
+			if (!letter && byte_class[t[i]] == C_ALNUM)
+				letter = 1;
+			else if (!letter && byte_class[t[i]] == C_HIGH)
+				letter = high_is_letter(t, i, len);
+		}
+		if (!letter)
 			continue;
 		words++;
 		if (sampled < LANGUAGE_SAMPLE_WORDS) {

@@ -58,10 +58,14 @@ static int starts_with_ci(const char *s, size_t n, const char *prefix)
 	return n >= p && strncasecmp(s, prefix, p) == 0;
 }
 
-static size_t count_words(const char *s, size_t n)
+/*
+ * Words in s, counted up to `limit` + 1 at most: every test here only asks
+ * whether a paragraph is short, so a long one costs no more than a short.
+ */
+static size_t count_words(const char *s, size_t n, size_t limit)
 {
 	size_t words = 0;
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n && words <= limit; i++)
 		if (!is_space((unsigned char)s[i]) &&
 		    (i == 0 || is_space((unsigned char)s[i - 1])))
 			words++;
@@ -158,7 +162,7 @@ static int has_email_or_phone(const char *s, size_t n)
 
 static int boilerplate(struct q_doc *doc, const char *s, size_t n, int *failed)
 {
-	size_t words = count_words(s, n);
+	size_t words = count_words(s, n, 40);
 	for (size_t i = 0; i < sizeof(end_marks) / sizeof(end_marks[0]); i++)
 		if (n == strlen(end_marks[i]) && strncasecmp(s, end_marks[i], n) == 0)
 			return 1;
@@ -225,7 +229,7 @@ static size_t list_marker(const char *s, size_t n)
 
 static int is_title(const char *s, size_t n)
 {
-	size_t words = count_words(s, n);
+	size_t words = count_words(s, n, 20);
 	if (has_newline(s, n) || words == 0 || words > 20 || n > 200)
 		return 0;
 	return !ends_like_sentence(s, n) || (words <= 10 && all_words_capitalised(s, n));
@@ -254,12 +258,12 @@ static int add_people(struct q_doc *doc, const char *s, size_t n, int *failed)
 /* "By NAME" or "President: NAME" (the part before the colon names a role). */
 static int is_explicit_byline(struct q_doc *doc, const char *s, size_t n, int *failed)
 {
-	if (has_newline(s, n) || count_words(s, n) > 20)
+	if (has_newline(s, n) || count_words(s, n, 20) > 20)
 		return 0;
 	if (starts_with_ci(s, n, "by ") || starts_with_ci(s, n, "written by "))
 		return add_people(doc, s, n, failed);
 	const char *colon = memchr(s, ':', n);
-	if (!colon || colon - s > 40 || count_words(s, (size_t)(colon - s)) > 3 ||
+	if (!colon || colon - s > 40 || count_words(s, (size_t)(colon - s), 3) > 3 ||
 	    !q_has_role_word(s, (size_t)(colon - s)))
 		return 0;
 	const char *name = colon + 1;
@@ -276,7 +280,7 @@ static int is_explicit_byline(struct q_doc *doc, const char *s, size_t n, int *f
 /* "NAME, ROLE" or a name in capitals ("HAMILTON"). */
 static int is_implicit_byline(struct q_doc *doc, const char *s, size_t n, int *failed)
 {
-	size_t words = count_words(s, n);
+	size_t words = count_words(s, n, SHORT_WORDS);
 	if (has_newline(s, n) || words > SHORT_WORDS)
 		return 0;
 	const char *comma = memchr(s, ',', n);
@@ -291,7 +295,7 @@ static int is_implicit_byline(struct q_doc *doc, const char *s, size_t n, int *f
 /* A closing signature in capitals: "PUBLIUS." */
 static int is_signature(const char *s, size_t n)
 {
-	size_t words = count_words(s, n);
+	size_t words = count_words(s, n, 3);
 	if (n && s[n - 1] == '.')
 		n--;
 	return words >= 1 && words <= 3 && no_lowercase(s, n) &&
@@ -300,7 +304,7 @@ static int is_signature(const char *s, size_t n)
 
 static int is_heading(const char *s, size_t n)
 {
-	size_t words = count_words(s, n);
+	size_t words = count_words(s, n, SHORT_WORDS);
 	if (has_newline(s, n) || words == 0 || words > SHORT_WORDS)
 		return 0;
 	if (s[0] == '#')
