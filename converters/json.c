@@ -28,7 +28,7 @@ static const unsigned char needs_escape[256] = {
 
 static void put_string(struct writer *w, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
+	static const char hex[] = "0123456789ABCDEF";
 	struct q_buf *out = w->out;
 	q_buf_putc(out, '"');
 	size_t run = 0;
@@ -76,6 +76,19 @@ static void put_real(struct writer *w, double v)
 {
 	char num[32];
 	int n = snprintf(num, sizeof(num), "%.15g", v);
+	char *e = strchr(num, 'e');
+	if (e) {
+		/* 1e+300 -> 1e300, 1e-07 -> 1e-7, as jansson writes them. */
+		char *d = e + 1, *src = e + 1;
+		if (*src == '+')
+			src++;
+		else if (*src == '-')
+			d++, src++;
+		while (*src == '0' && src[1])
+			src++;
+		memmove(d, src, strlen(src) + 1);
+		n = (int)strlen(num);
+	}
 	q_buf_append(w->out, num, (size_t)n);
 	if (!strpbrk(num, ".eEn")) /* keep it a real: 2 -> 2.0 */
 		q_buf_append(w->out, ".0", 2);

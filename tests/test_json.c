@@ -1,0 +1,117 @@
+/* test_json.c — the JSON converter: quarry's writer against jansson's
+ * own dump (same bytes), escapes, and the reader's errors. */
+#include "converters/converters.h"
+#include "tests/check.h"
+
+#include <stdlib.h>
+
+static char *ours(json_t *v, int compact)
+{
+	struct q_buf b;
+	struct q_error err;
+	struct q_emit_opts opts = {compact};
+	q_buf_init(&b, 0);
+	q_error_init(&err);
+	q_json_emit(v, &opts, &b, &err);
+	return b.data;
+}
+
+static char *theirs(json_t *v, int compact)
+{
+	char *s = json_dumps(v, (compact ? JSON_COMPACT : JSON_INDENT(2)) |
+				       JSON_REAL_PRECISION(15) | JSON_ENCODE_ANY);
+	size_t n = strlen(s);
+	char *t = malloc(n + 2);
+	memcpy(t, s, n);
+	t[n] = '\n';
+	t[n + 1] = '\0';
+	free(s);
+	return t;
+}
+
+static void same_as_jansson(const char *name, const char *json)
+{
+	json_error_t e;
+	json_t *v = json_loads(json, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
+	for (int compact = 0; compact < 2; compact++) {
+		char label[96];
+		snprintf(label, sizeof(label), "writer %s %s", name, compact ? "compact" : "pretty");
+		char *a = ours(v, compact), *b = theirs(v, compact);
+		CHECK(label, v && a && b && strcmp(a, b) == 0);
+		if (v && a && b && strcmp(a, b) != 0)
+			printf("  ours:   %s  theirs: %s", a, b);
+		free(a);
+		free(b);
+	}
+	json_decref(v);
+}
+
+static void test_writer(void)
+{
+	same_as_jansson("scalars", "[null, true, false, 0, -1, 9223372036854775807, -9223372036854775808]");
+	same_as_jansson("reals", "[0.5, -2.0, 1e300, 1.5e-10, 2.5e-300, -1e-7, 3.141592653589793, 100.0, 1e15, 1e16]");
+	same_as_jansson("empty containers", "{\"a\": {}, \"b\": [], \"c\": [[], {}]}");
+	same_as_jansson("escapes", "[\"quote \\\" backslash \\\\ slash / nl \\n tab \\t cr \\r\", "
+				   "\"\\b\\f\\u0001\\u001f\\u007f\", \"\\u0000 nul\"]");
+	same_as_jansson("unicode", "[\"caf\\u00e9 \\u2014 \\ud83d\\ude00\", \"\\u2028\\u2029\"]");
+	same_as_jansson("nesting", "{\"k\": [1, {\"x\": [2, [3, {\"y\": null}]]}], \"\": \"empty key\"}");
+	same_as_jansson("top-level string", "\"just a string\"");
+}
+
+static int read_one(const char *text, json_t **v, struct q_error *err)
+{
+	size_t pos = 0;
+	q_error_init(err);
+	return q_json_read(text, strlen(text), &pos, "in.json", v, err);
+}
+
+static void test_reader(void)
+{
+	struct q_error err;
+	json_t *v = NULL;
+	CHECK("read object", read_one("  {\"a\": 1}\n", &v, &err) == 0 && json_is_object(v));
+	json_decref(v);
+	CHECK("read duplicate key refused",
+	      read_one("{\"a\": 1, \"a\": 2}", &v, &err) == Q_ESYNTAX && strstr(err.message, "duplicate"));
+	CHECK("read error position",
+	      read_one("{\n  \"a\": tru\n}", &v, &err) == Q_ESYNTAX && err.line == 2 && err.column > 1);
+	CHECK("read garbage stuck to a value",
+	      read_one("{\"a\": 1}x", &v, &err) == Q_ESYNTAX && strstr(err.message, "after a complete value"));
+	const char *two = "{\"a\": 1} x";
+	size_t at = 0;
+	q_error_init(&err);
+	int first = q_json_read(two, strlen(two), &at, "in.json", &v, &err);
+	json_decref(v);
+	CHECK("read garbage after a value",
+	      first == 0 && q_json_read(two, strlen(two), &at, "in.json", &v, &err) == Q_ESYNTAX &&
+		      err.line == 1 && err.column >= 10);
+	/* A stream of values: NDJSON. */
+	const char *nd = "{\"n\": 1}\n{\"n\": 2}\n\n{\"n\": 3}\n";
+	size_t pos = 0, count = 0;
+	q_error_init(&err);
+	for (;;) {
+		if (q_json_read(nd, strlen(nd), &pos, "in.ndjson", &v, &err) || !v)
+			break;
+		count += json_integer_value(json_object_get(v, "n")) == (json_int_t)(count + 1);
+		json_decref(v);
+	}
+	CHECK("read ndjson stream", count == 3 && pos == strlen(nd) && !err.code);
+	/* Nesting past the limit is refused with a clear error. */
+	struct q_buf deep;
+	q_buf_init(&deep, 0);
+	for (int i = 0; i < Q_MAX_DEPTH + 1; i++)
+		q_buf_putc(&deep, '[');
+	for (int i = 0; i < Q_MAX_DEPTH + 1; i++)
+		q_buf_putc(&deep, ']');
+	CHECK("read depth limit",
+	      read_one(deep.data, &v, &err) == Q_EDATA && strstr(err.message, "nested deeper"));
+	q_buf_release(&deep);
+	CHECK("read empty input gives no value", read_one("  \n", &v, &err) == 0 && v == NULL);
+}
+
+int main(void)
+{
+	test_writer();
+	test_reader();
+	return CHECK_DONE();
+}
