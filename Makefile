@@ -63,8 +63,10 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libquarry.a
 
 # The suite, once optimised and once under ASan+UBSan.
 test: deps
-	@$(MAKE) --no-print-directory check
-	@$(MAKE) --no-print-directory check-asan
+	@status=0; \
+	$(MAKE) --no-print-directory check || status=1; \
+	$(MAKE) --no-print-directory check-asan || status=1; \
+	exit $$status
 
 check: all $(TEST_BINS)
 	@tests/run.sh $(BUILD)
