@@ -201,6 +201,10 @@ static void test_initialisms(void)
 	expect("bill-number", "This year I backed H.R. 1726 and H.Res. 591 in "
 			      "committee.",
 	       "This year I backed H.R. 1726 and H.Res. 591 in committee.");
+	expect("bill-spaced", "S.J. Res. 19 and H. Con. Res. 5 amend Pub. L. "
+			      "No. 111-5, 123 Stat. 115.",
+	       "S.J. Res. 19 and H. Con. Res. 5 amend Pub. L. No. 111-5, 123 "
+	       "Stat. 115.");
 	expect("phd", "She earned a Ph.D. in physics. Her M.D. came later.",
 	       "She earned a Ph.D. in physics. | Her M.D. came later.");
 	expect("ps", "“P.S. If you come, bring bread.”",
