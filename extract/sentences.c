@@ -30,6 +30,12 @@
  * split like any other text, and an unbalanced quote cannot swallow a
  * paragraph.
  *
+ * Lists.  A sentence that opens with an item marker ("1.", "2)", "3.)",
+ * "a.", "IV.", after an optional bullet) skips it, and the next marker
+ * in sequence ("2." after "1.") starts a new sentence even without a stop
+ * before it; a bullet after whitespace always does.  A marker right after
+ * a colon or semicolon ("are: I. The …; II. The …") stays inside.
+ *
  * Every look-behind and look-ahead is bounded, the text is scanned once
  * and nothing is allocated, so a paragraph costs time linear in its length.
  */
@@ -44,12 +50,12 @@
 
 /* What the word before a period is. */
 enum word_kind {
-	Q_ORDINARY, /* a plain word or number: the period ends the sentence */
-	Q_TITLE,
-	Q_BINDING,
-	Q_NUMERIC,
-	Q_AMBIG,
-	Q_INITIAL,
+	W_ORDINARY, /* a plain word or number: the period ends the sentence */
+	W_TITLE,
+	W_BINDING,
+	W_NUMERIC,
+	W_AMBIG,
+	W_INITIAL,
 };
 
 /* What begins the token after a stop. */
@@ -63,93 +69,93 @@ struct abbrev {
 
 /* Sorted by key in byte order (strcmp); keep it so. */
 static const struct abbrev abbrevs[] = {
-	{"adm", Q_TITLE, 1},      {"ala", Q_AMBIG, 1},
-	{"amb", Q_TITLE, 1},      {"approx", Q_BINDING, 0},
-	{"apr", Q_AMBIG, 1},      {"ariz", Q_AMBIG, 1},
-	{"ark", Q_AMBIG, 1},      {"art", Q_NUMERIC, 0},
-	{"assn", Q_AMBIG, 0},     {"assoc", Q_AMBIG, 0},
-	{"atty", Q_TITLE, 1},     {"aug", Q_AMBIG, 1},
-	{"ave", Q_AMBIG, 0},      {"bk", Q_NUMERIC, 0},
-	{"blvd", Q_AMBIG, 0},     {"brig", Q_TITLE, 1},
-	{"bros", Q_AMBIG, 0},     {"ca", Q_NUMERIC, 0},
-	{"calif", Q_AMBIG, 1},    {"capt", Q_TITLE, 1},
-	{"cf", Q_BINDING, 0},     {"ch", Q_NUMERIC, 0},
-	{"chap", Q_NUMERIC, 0},   {"chas", Q_TITLE, 1},
-	{"cmdr", Q_TITLE, 1},     {"co", Q_AMBIG, 0},
-	{"col", Q_TITLE, 1},      {"colo", Q_AMBIG, 1},
-	{"con", Q_TITLE, 1},      {"cong", Q_AMBIG, 1},
-	{"conn", Q_AMBIG, 1},     {"corp", Q_AMBIG, 0},
-	{"cpl", Q_TITLE, 1},      {"dec", Q_AMBIG, 1},
-	{"del", Q_AMBIG, 1},      {"dept", Q_AMBIG, 0},
-	{"det", Q_TITLE, 1},      {"div", Q_AMBIG, 0},
-	{"dr", Q_TITLE, 1},       {"drs", Q_TITLE, 1},
-	{"eq", Q_NUMERIC, 0},     {"eqn", Q_NUMERIC, 0},
-	{"esp", Q_BINDING, 0},    {"esq", Q_AMBIG, 0},
-	{"ext", Q_NUMERIC, 0},    {"feb", Q_AMBIG, 1},
-	{"fig", Q_NUMERIC, 0},    {"figs", Q_NUMERIC, 0},
-	{"fla", Q_AMBIG, 1},      {"fr", Q_TITLE, 1},
-	{"fredk", Q_TITLE, 1},    {"fri", Q_AMBIG, 1},
-	{"ft", Q_AMBIG, 0},       {"ga", Q_AMBIG, 1},
-	{"gen", Q_TITLE, 1},      {"gens", Q_TITLE, 1},
-	{"geo", Q_TITLE, 1},      {"gov", Q_TITLE, 1},
-	{"govs", Q_TITLE, 1},     {"govt", Q_AMBIG, 0},
-	{"hon", Q_TITLE, 1},      {"hwy", Q_AMBIG, 0},
-	{"ibid", Q_AMBIG, 0},     {"ill", Q_AMBIG, 1},
-	{"inc", Q_AMBIG, 0},      {"incl", Q_BINDING, 0},
-	{"ind", Q_AMBIG, 1},      {"insp", Q_TITLE, 1},
-	{"inst", Q_AMBIG, 0},     {"intl", Q_AMBIG, 0},
-	{"jan", Q_AMBIG, 1},      {"jas", Q_TITLE, 1},
-	{"jr", Q_AMBIG, 0},       {"jul", Q_AMBIG, 1},
-	{"jun", Q_AMBIG, 1},      {"kan", Q_AMBIG, 1},
-	{"kans", Q_AMBIG, 1},     {"ky", Q_AMBIG, 1},
-	{"la", Q_AMBIG, 1},       {"lt", Q_TITLE, 1},
-	{"ltd", Q_AMBIG, 0},      {"maj", Q_TITLE, 1},
-	{"mar", Q_AMBIG, 1},      {"mass", Q_AMBIG, 1},
-	{"md", Q_AMBIG, 1},       {"messrs", Q_TITLE, 1},
-	{"mfg", Q_AMBIG, 0},      {"mich", Q_AMBIG, 1},
-	{"minn", Q_AMBIG, 1},     {"miss", Q_AMBIG, 1},
-	{"mlle", Q_TITLE, 1},     {"mme", Q_TITLE, 1},
-	{"mmes", Q_TITLE, 1},     {"mo", Q_AMBIG, 1},
-	{"mon", Q_AMBIG, 1},      {"mont", Q_AMBIG, 1},
-	{"mr", Q_TITLE, 1},       {"mrs", Q_TITLE, 1},
-	{"ms", Q_TITLE, 1},       {"msgr", Q_TITLE, 1},
-	{"mt", Q_AMBIG, 0},       {"mts", Q_AMBIG, 0},
-	{"natl", Q_AMBIG, 0},     {"neb", Q_AMBIG, 1},
-	{"nebr", Q_AMBIG, 1},     {"nev", Q_AMBIG, 1},
-	{"no", Q_NUMERIC, 0},     {"nos", Q_NUMERIC, 0},
-	{"nov", Q_AMBIG, 1},      {"nr", Q_NUMERIC, 0},
-	{"n\xc2\xb0", Q_NUMERIC, 0}, /* N° */
-	{"oct", Q_AMBIG, 1},
-	{"okla", Q_AMBIG, 1},     {"op", Q_NUMERIC, 0},
-	{"ore", Q_AMBIG, 1},      {"oreg", Q_AMBIG, 1},
-	{"pa", Q_AMBIG, 1},       {"para", Q_NUMERIC, 0},
-	{"penn", Q_AMBIG, 1},     {"penna", Q_AMBIG, 1},
-	{"pp", Q_NUMERIC, 0},     {"pres", Q_TITLE, 1},
-	{"prof", Q_TITLE, 1},     {"profs", Q_TITLE, 1},
-	{"pt", Q_NUMERIC, 0},     {"pub", Q_TITLE, 1},
-	{"pvt", Q_TITLE, 1},      {"rd", Q_AMBIG, 0},
-	{"ref", Q_NUMERIC, 0},    {"refs", Q_NUMERIC, 0},
-	{"rep", Q_TITLE, 1},      {"reps", Q_TITLE, 1},
-	{"res", Q_NUMERIC, 0},    {"resp", Q_BINDING, 0},
-	{"rev", Q_TITLE, 1},      {"sat", Q_AMBIG, 1},
-	{"sec", Q_TITLE, 0},      {"sect", Q_NUMERIC, 0},
-	{"sen", Q_TITLE, 1},      {"sens", Q_TITLE, 1},
-	{"sep", Q_AMBIG, 1},      {"sept", Q_AMBIG, 1},
-	{"sess", Q_AMBIG, 1},     {"sgt", Q_TITLE, 1},
-	{"sr", Q_AMBIG, 0},       {"st", Q_AMBIG, 0},
-	{"stat", Q_NUMERIC, 0},   {"sun", Q_AMBIG, 1},
-	{"supt", Q_TITLE, 1},     {"tel", Q_NUMERIC, 0},
-	{"tenn", Q_AMBIG, 1},     {"tex", Q_AMBIG, 1},
-	{"thos", Q_TITLE, 1},     {"thu", Q_AMBIG, 1},
-	{"thur", Q_AMBIG, 1},     {"thurs", Q_AMBIG, 1},
-	{"tue", Q_AMBIG, 1},      {"tues", Q_AMBIG, 1},
-	{"univ", Q_AMBIG, 0},     {"va", Q_AMBIG, 1},
-	{"ver", Q_NUMERIC, 0},    {"viz", Q_BINDING, 0},
-	{"vol", Q_NUMERIC, 0},    {"vols", Q_NUMERIC, 0},
-	{"vs", Q_BINDING, 0},     {"vt", Q_AMBIG, 1},
-	{"wash", Q_AMBIG, 1},     {"wed", Q_AMBIG, 1},
-	{"wis", Q_AMBIG, 1},      {"wisc", Q_AMBIG, 1},
-	{"wm", Q_TITLE, 1},       {"wyo", Q_AMBIG, 1},
+	{"adm", W_TITLE, 1},      {"ala", W_AMBIG, 1},
+	{"amb", W_TITLE, 1},      {"approx", W_BINDING, 0},
+	{"apr", W_AMBIG, 1},      {"ariz", W_AMBIG, 1},
+	{"ark", W_AMBIG, 1},      {"art", W_NUMERIC, 0},
+	{"assn", W_AMBIG, 0},     {"assoc", W_AMBIG, 0},
+	{"atty", W_TITLE, 1},     {"aug", W_AMBIG, 1},
+	{"ave", W_AMBIG, 0},      {"bk", W_NUMERIC, 0},
+	{"blvd", W_AMBIG, 0},     {"brig", W_TITLE, 1},
+	{"bros", W_AMBIG, 0},     {"ca", W_NUMERIC, 0},
+	{"calif", W_AMBIG, 1},    {"capt", W_TITLE, 1},
+	{"cf", W_BINDING, 0},     {"ch", W_NUMERIC, 0},
+	{"chap", W_NUMERIC, 0},   {"chas", W_TITLE, 1},
+	{"cmdr", W_TITLE, 1},     {"co", W_AMBIG, 0},
+	{"col", W_TITLE, 1},      {"colo", W_AMBIG, 1},
+	{"con", W_TITLE, 1},      {"cong", W_AMBIG, 1},
+	{"conn", W_AMBIG, 1},     {"corp", W_AMBIG, 0},
+	{"cpl", W_TITLE, 1},      {"dec", W_AMBIG, 1},
+	{"del", W_AMBIG, 1},      {"dept", W_AMBIG, 0},
+	{"det", W_TITLE, 1},      {"div", W_AMBIG, 0},
+	{"dr", W_TITLE, 1},       {"drs", W_TITLE, 1},
+	{"eq", W_NUMERIC, 0},     {"eqn", W_NUMERIC, 0},
+	{"esp", W_BINDING, 0},    {"esq", W_AMBIG, 0},
+	{"ext", W_NUMERIC, 0},    {"feb", W_AMBIG, 1},
+	{"fig", W_NUMERIC, 0},    {"figs", W_NUMERIC, 0},
+	{"fla", W_AMBIG, 1},      {"fr", W_TITLE, 1},
+	{"fredk", W_TITLE, 1},    {"fri", W_AMBIG, 1},
+	{"ft", W_AMBIG, 0},       {"ga", W_AMBIG, 1},
+	{"gen", W_TITLE, 1},      {"gens", W_TITLE, 1},
+	{"geo", W_TITLE, 1},      {"gov", W_TITLE, 1},
+	{"govs", W_TITLE, 1},     {"govt", W_AMBIG, 0},
+	{"hon", W_TITLE, 1},      {"hwy", W_AMBIG, 0},
+	{"ibid", W_AMBIG, 0},     {"ill", W_AMBIG, 1},
+	{"inc", W_AMBIG, 0},      {"incl", W_BINDING, 0},
+	{"ind", W_AMBIG, 1},      {"insp", W_TITLE, 1},
+	{"inst", W_AMBIG, 0},     {"intl", W_AMBIG, 0},
+	{"jan", W_AMBIG, 1},      {"jas", W_TITLE, 1},
+	{"jr", W_AMBIG, 0},       {"jul", W_AMBIG, 1},
+	{"jun", W_AMBIG, 1},      {"kan", W_AMBIG, 1},
+	{"kans", W_AMBIG, 1},     {"ky", W_AMBIG, 1},
+	{"la", W_AMBIG, 1},       {"lt", W_TITLE, 1},
+	{"ltd", W_AMBIG, 0},      {"maj", W_TITLE, 1},
+	{"mar", W_AMBIG, 1},      {"mass", W_AMBIG, 1},
+	{"md", W_AMBIG, 1},       {"messrs", W_TITLE, 1},
+	{"mfg", W_AMBIG, 0},      {"mich", W_AMBIG, 1},
+	{"minn", W_AMBIG, 1},     {"miss", W_AMBIG, 1},
+	{"mlle", W_TITLE, 1},     {"mme", W_TITLE, 1},
+	{"mmes", W_TITLE, 1},     {"mo", W_AMBIG, 1},
+	{"mon", W_AMBIG, 1},      {"mont", W_AMBIG, 1},
+	{"mr", W_TITLE, 1},       {"mrs", W_TITLE, 1},
+	{"ms", W_TITLE, 1},       {"msgr", W_TITLE, 1},
+	{"mt", W_AMBIG, 0},       {"mts", W_AMBIG, 0},
+	{"natl", W_AMBIG, 0},     {"neb", W_AMBIG, 1},
+	{"nebr", W_AMBIG, 1},     {"nev", W_AMBIG, 1},
+	{"no", W_NUMERIC, 0},     {"nos", W_NUMERIC, 0},
+	{"nov", W_AMBIG, 1},      {"nr", W_NUMERIC, 0},
+	{"n\xc2\xb0", W_NUMERIC, 0}, /* N° */
+	{"oct", W_AMBIG, 1},
+	{"okla", W_AMBIG, 1},     {"op", W_NUMERIC, 0},
+	{"ore", W_AMBIG, 1},      {"oreg", W_AMBIG, 1},
+	{"pa", W_AMBIG, 1},       {"para", W_NUMERIC, 0},
+	{"penn", W_AMBIG, 1},     {"penna", W_AMBIG, 1},
+	{"pp", W_NUMERIC, 0},     {"pres", W_TITLE, 1},
+	{"prof", W_TITLE, 1},     {"profs", W_TITLE, 1},
+	{"pt", W_NUMERIC, 0},     {"pub", W_TITLE, 1},
+	{"pvt", W_TITLE, 1},      {"rd", W_AMBIG, 0},
+	{"ref", W_NUMERIC, 0},    {"refs", W_NUMERIC, 0},
+	{"rep", W_TITLE, 1},      {"reps", W_TITLE, 1},
+	{"res", W_NUMERIC, 0},    {"resp", W_BINDING, 0},
+	{"rev", W_TITLE, 1},      {"sat", W_AMBIG, 1},
+	{"sec", W_TITLE, 0},      {"sect", W_NUMERIC, 0},
+	{"sen", W_TITLE, 1},      {"sens", W_TITLE, 1},
+	{"sep", W_AMBIG, 1},      {"sept", W_AMBIG, 1},
+	{"sess", W_AMBIG, 1},     {"sgt", W_TITLE, 1},
+	{"sr", W_AMBIG, 0},       {"st", W_AMBIG, 0},
+	{"stat", W_NUMERIC, 0},   {"sun", W_AMBIG, 1},
+	{"supt", W_TITLE, 1},     {"tel", W_NUMERIC, 0},
+	{"tenn", W_AMBIG, 1},     {"tex", W_AMBIG, 1},
+	{"thos", W_TITLE, 1},     {"thu", W_AMBIG, 1},
+	{"thur", W_AMBIG, 1},     {"thurs", W_AMBIG, 1},
+	{"tue", W_AMBIG, 1},      {"tues", W_AMBIG, 1},
+	{"univ", W_AMBIG, 0},     {"va", W_AMBIG, 1},
+	{"ver", W_NUMERIC, 0},    {"viz", W_BINDING, 0},
+	{"vol", W_NUMERIC, 0},    {"vols", W_NUMERIC, 0},
+	{"vs", W_BINDING, 0},     {"vt", W_AMBIG, 1},
+	{"wash", W_AMBIG, 1},     {"wed", W_AMBIG, 1},
+	{"wis", W_AMBIG, 1},      {"wisc", W_AMBIG, 1},
+	{"wm", W_TITLE, 1},       {"wyo", W_AMBIG, 1},
 };
 
 /*
@@ -206,7 +212,7 @@ struct scan {
 	const unsigned char *s;
 	size_t len;
 	size_t start;             /* its first byte                        */
-	int list_kind;            /* 0, 'd' (1. 2. …) or 'l' (a. b. …)      */
+	int list_kind;            /* 0, 'd' (1. 2.), 'l' (a. b.), 'r' (I. II.) */
 	int list_suffix;          /* marker ends in 1 ".", 2 ")", 3 ".)"   */
 	unsigned long list_next;  /* the marker that opens the next item   */
 };
@@ -457,8 +463,8 @@ static unsigned long roman_value(const unsigned char *s, size_t i, size_t n)
 			['C'] = 100, ['D'] = 500, ['M'] = 1000,
 		};
 		unsigned long d = digit[s[k - 1]];
-		if (!d)
-			return 0;
+		if (!d || (d < prev && d > v))
+			return 0; /* not a numeral: "VVX" */
 		if (d < prev)
 			v -= d;
 		else
@@ -530,7 +536,7 @@ static int word_kind(const struct scan *sc, size_t i, size_t *wstart)
 	size_t b = word_start(sc, i), a = i;
 	*wstart = b;
 	if (b == (size_t)-1)
-		return Q_ORDINARY;
+		return W_ORDINARY;
 	while (a > b) {
 		unsigned char c = s[a - 1];
 		if (is_alpha(c) || c == '.' || c == '&')
@@ -541,35 +547,35 @@ static int word_kind(const struct scan *sc, size_t i, size_t *wstart)
 			break;
 	}
 	if (a > b && is_digit(s[a - 1]))
-		return Q_ORDINARY; /* "5th", "4G" */
+		return W_ORDINARY; /* "5th", "4G" */
 	while (a < i && s[a] == '.')
 		a++;
 	size_t n = i - a;
 	if (n == 0 || n > WORD_MAX)
-		return Q_ORDINARY;
+		return W_ORDINARY;
 	if (n == 1 && is_upper(s[a]))
-		return Q_INITIAL;
+		return W_INITIAL;
 	if (n == 1 && is_lower(s[a]))
-		return s[a] == 'v' ? Q_BINDING : Q_NUMERIC;
+		return s[a] == 'v' ? W_BINDING : W_NUMERIC;
 	if (memchr(s + a, '.', n)) {
 		if (!dotted(s + a, n))
-			return Q_ORDINARY; /* "house.gov" */
+			return W_ORDINARY; /* "house.gov" */
 		if (n == 3 && (memcmp(s + a, "e.g", 3) == 0 ||
 			       memcmp(s + a, "i.e", 3) == 0 ||
 			       memcmp(s + a, "N.B", 3) == 0 ||
 			       memcmp(s + a, "n.b", 3) == 0))
-			return Q_BINDING;
-		return Q_AMBIG;
+			return W_BINDING;
+		return W_AMBIG;
 	}
 	if (n > KEY_MAX)
-		return Q_ORDINARY;
+		return W_ORDINARY;
 	unsigned char key[KEY_MAX];
 	for (size_t k = 0; k < n; k++)
 		key[k] = is_upper(s[a + k]) ? s[a + k] - 'A' + 'a' : s[a + k];
 	const struct abbrev *ab = find_abbrev(key, n);
 	if (ab && (!ab->cap || is_upper(s[a])))
 		return ab->kind;
-	return Q_ORDINARY;
+	return W_ORDINARY;
 }
 
 /* Words from the sentence start up to and including the one at w, with
@@ -801,7 +807,7 @@ static int split_glued(const struct scan *sc, size_t i)
 		return 0;
 	if (domain_at(s, len, i + 1))
 		return 0;
-	if (word_kind(sc, i, &ws) != Q_ORDINARY)
+	if (word_kind(sc, i, &ws) != W_ORDINARY)
 		return 0;
 	for (t = i + 1; t < len && t - i <= WORD_MAX; t++) {
 		unsigned char c = s[t];
@@ -871,19 +877,19 @@ static int split_period(const struct scan *sc, size_t i, const struct run *r,
 	if (inline_marker(sc, ws, i))
 		return 0;
 	if (r->dots == 2)
-		kind = Q_ORDINARY;
+		kind = W_ORDINARY;
 	switch (kind) {
-	case Q_TITLE:
-	case Q_BINDING:
+	case W_TITLE:
+	case W_BINDING:
 		return 0;
-	case Q_NUMERIC:
+	case W_NUMERIC:
 		if (next == N_DIGIT ||
 		    (next == N_UPPER && roman_at(sc->s, sc->len, wk)))
 			return 0;
 		return next == N_UPPER || next == N_OTHER;
-	case Q_INITIAL:
+	case W_INITIAL:
 		return next == N_UPPER && starter_at(sc->s, sc->len, wk);
-	case Q_AMBIG:
+	case W_AMBIG:
 		return next == N_UPPER && starter_at(sc->s, sc->len, wk) &&
 		       words_upto(sc, ws) >= MIN_WORDS;
 	default:

@@ -455,6 +455,85 @@ static void test_offsets(void)
 	CHECK("length-bound", ok && a == 0 && b == 3 && pos == 3);
 }
 
+/* ---- invariants on random text ------------------------------------------ */
+
+/* Pieces that exercise every rule, glued at random. */
+static const char *const pieces[] = {
+	".", "!", "?", " ", "  ", "\n", "\t", "...", ". . .", "…", "\"", "'",
+	"“", "”", "‘", "’", "(", ")", "[", "]", "•", "⁃", "1.", "2.", "1)",
+	"2)", "a.", "b.", "IV.", "V.", "U.S.", "D.C.", "Mr.", "No.", "p.",
+	"Inc.", "Jan.", "The", "It", "x", "word", "I", "A", "5", "1,000", ":",
+	";", ",", "—", "–", "-", "@", "/", "e.g.", "\xc2\xa0", "\xe2\x80\x8b",
+	"\xc2\xb0", "É", "é", "\\.", "1st.", "Co..",
+};
+
+static unsigned long rng_state = 12345;
+
+static unsigned long rng(void)
+{
+	rng_state = rng_state * 6364136223846793005UL + 1442695040888963407UL;
+	return rng_state >> 33;
+}
+
+static int ascii_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' ||
+	       c == '\v';
+}
+
+/* Checks one paragraph; returns a reason or NULL. */
+static const char *check_spans(const char *t, size_t len)
+{
+	size_t pos = 0, a, b, prev_end = 0, calls = 0;
+	while (q_sentence_next(t, len, &pos, &a, &b)) {
+		if (++calls > len + 1)
+			return "no progress";
+		if (!(prev_end <= a && a < b && b <= pos && pos <= len))
+			return "spans out of order";
+		if (ascii_space(t[a]) || ascii_space(t[b - 1]))
+			return "span not trimmed";
+		for (size_t i = prev_end; i < a; i++)
+			if (!ascii_space(t[i]) && (unsigned char)t[i] < 0x80)
+				return "text left between sentences";
+		prev_end = b;
+	}
+	for (size_t i = prev_end; i < len; i++)
+		if (!ascii_space(t[i]) && (unsigned char)t[i] < 0x80)
+			return "text left after the last sentence";
+	return pos == len ? NULL : "pos not at the end";
+}
+
+static void test_random(void)
+{
+	char buf[512];
+	const char *why = NULL;
+	int round;
+	for (round = 0; round < 20000 && !why; round++) {
+		size_t len = 0, k = 1 + rng() % 40;
+		for (size_t j = 0; j < k; j++) {
+			const char *p =
+				pieces[rng() % (sizeof(pieces) / sizeof(pieces[0]))];
+			size_t n = strlen(p);
+			if (len + n >= sizeof(buf))
+				break;
+			memcpy(buf + len, p, n);
+			len += n;
+		}
+		/* An exact-size copy, so that sanitizers see any over-read. */
+		char *t = malloc(len ? len : 1);
+		if (!t)
+			break;
+		memcpy(t, buf, len);
+		why = check_spans(t, len);
+		free(t);
+	}
+	if (why)
+		printf("FAIL random-invariants: round %d: %s\n", round, why);
+	else
+		printf("PASS random-invariants\n");
+	check_failures += why != NULL;
+}
+
 /* ---- linear time -------------------------------------------------------- */
 
 /* Fills BIG bytes with unit repeated; segments; checks count and time. */
@@ -512,6 +591,7 @@ int main(void)
 	test_lists();
 	test_prose();
 	test_offsets();
+	test_random();
 	test_linear();
 	return CHECK_DONE();
 }
