@@ -172,14 +172,14 @@ static const char *const starters[] = {
 	"He", "Hence", "Her", "Here", "His", "How", "However", "I", "If", "In",
 	"Indeed", "Instead", "Is", "It", "Its", "Last", "Later", "Let", "Many",
 	"Meanwhile", "Messrs", "Moreover", "Most", "Mr", "Mrs", "Ms", "My",
-	"Neither", "Never", "Nevertheless", "No", "Nor", "Not", "Now", "Of", "On",
-	"Once", "One", "Only", "Or", "Other", "Our", "Perhaps", "Please", "She",
-	"Should", "Since", "So", "Some", "Still", "Such", "That", "The", "Their",
-	"Then", "There", "Therefore", "These", "They", "This", "Those", "Though",
-	"Thus", "To", "Today", "Tomorrow", "Tonight", "Under", "Unless", "Until",
-	"Was", "We", "Were", "What", "When", "Where", "Whether", "Which", "While",
-	"Who", "Whom", "Whose", "Why", "With", "Without", "Would", "Yes",
-	"Yesterday", "Yet", "You", "Your",
+	"Neither", "Never", "Nevertheless", "No", "Nor", "Not", "Now", "Of",
+	"On", "Once", "One", "Only", "Or", "Other", "Our", "Perhaps", "Please",
+	"She", "Should", "Since", "So", "Some", "Still", "Such", "That", "The",
+	"Their", "Then", "There", "Therefore", "These", "They", "This", "Those",
+	"Though", "Thus", "To", "Today", "Tomorrow", "Tonight", "Under",
+	"Unless", "Until", "Was", "We", "Were", "What", "When", "Where",
+	"Whether", "Which", "While", "Who", "Whom", "Whose", "Why", "With",
+	"Without", "Would", "Yes", "Yesterday", "Yet", "You", "Your",
 };
 
 /* Byte classes, so that hot loops test one table entry. */
@@ -212,7 +212,7 @@ struct scan {
 	const unsigned char *s;
 	size_t len;
 	size_t start;             /* its first byte                        */
-	int list_kind;            /* 0, 'd' (1. 2.), 'l' (a. b.), 'r' (I. II.) */
+	int list_kind;            /* 0, 'd' 1. 2., 'l' a. b., 'r' I. II.  */
 	int list_suffix;          /* marker ends in 1 ".", 2 ")", 3 ".)"   */
 	unsigned long list_next;  /* the marker that opens the next item   */
 };
@@ -731,7 +731,7 @@ static int next_item_at(const struct scan *sc, size_t i)
 	       v == sc->list_next;
 }
 
-/* ---- stops ---------------------------------------------------------------- */
+/* ---- stops ---------------------------------------------------------- */
 
 static size_t read_run(const unsigned char *s, size_t len, size_t i,
 		       struct run *r)

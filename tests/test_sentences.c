@@ -19,7 +19,8 @@
 #if defined(__SANITIZE_ADDRESS__) || !defined(__OPTIMIZE__)
 #define TIME_LIMIT 10.0
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#if __has_feature(address_sanitizer) ||                                       \
+	__has_feature(undefined_behavior_sanitizer)
 #define TIME_LIMIT 10.0
 #endif
 #endif
