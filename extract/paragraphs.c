@@ -230,7 +230,10 @@ static size_t list_marker(const char *s, size_t n)
 static int is_title(const char *s, size_t n)
 {
 	size_t words = count_words(s, n, 20);
-	if (has_newline(s, n) || words == 0 || words > 20 || n > 200)
+	unsigned char last = final_char(s, n);
+	/* A salutation ("Fellow-Citizens:") opens a speech; it is no title. */
+	if (has_newline(s, n) || words == 0 || words > 20 || n > 200 || last == ':' ||
+	    last == ',' || last == ';')
 		return 0;
 	return !ends_like_sentence(s, n) || (words <= 10 && all_words_capitalised(s, n));
 }
@@ -597,24 +600,32 @@ static struct para_text text_of(const struct q_doc *doc, size_t i)
 	return (struct para_text){doc->text.ptr + s->bstart, s->bend - s->bstart};
 }
 
+/*
+ * The top of a document: date lines and bylines, and the title — the
+ * first title-like paragraph before any body text, which may follow a
+ * release mark or a date line.  A title can look like a name in capitals,
+ * so only the explicit byline forms are tested before it.
+ */
 static void classify_top(struct q_doc *doc, int *failed)
 {
 	size_t n = doc->paragraphs.count;
+	int title_open = n > 1;
 	for (size_t i = 0; i < n && i < TOP_PARAGRAPHS; i++) {
 		struct q_paragraph *p = &doc->paragraphs.items[i];
 		struct para_text pt = text_of(doc, i);
 		if (p->kind != Q_PARA_BODY)
 			continue;
-		/* A title can look like a name in capitals, so at the top only
-		 * the explicit byline forms come before it. */
 		if (is_date_line(doc, pt.s, pt.n, failed) ||
-		    (i == 0 && is_explicit_byline(doc, pt.s, pt.n, failed)))
+		    is_explicit_byline(doc, pt.s, pt.n, failed)) {
 			p->kind = Q_PARA_BYLINE;
-		else if (i == 0 && n > 1 && is_title(pt.s, pt.n))
+		} else if (title_open && is_title(pt.s, pt.n)) {
 			p->kind = Q_PARA_TITLE;
-		else if (is_explicit_byline(doc, pt.s, pt.n, failed) ||
-			 is_implicit_byline(doc, pt.s, pt.n, failed))
+			title_open = 0;
+		} else if (is_implicit_byline(doc, pt.s, pt.n, failed)) {
 			p->kind = Q_PARA_BYLINE;
+		} else {
+			title_open = 0;
+		}
 	}
 }
 
