@@ -49,7 +49,7 @@ printf '%-34s %8.3f s %8.1f MB/s\n' "wc -w" "$w" "$(calc "$mb / $w")"
 printf '%-34s %8.1fx the time of wc -w\n' "quarry / wc -w" "$(calc "$q / $w")"
 
 # compromise on a 1 MB slice (installed into bench/node_modules on demand).
-xargs cat <"$work/list" | head -c 1000000 >"$work/slice.txt"
+xargs cat <"$work/list" 2>/dev/null | head -c 1000000 >"$work/slice.txt"
 if [ ! -d bench/node_modules/compromise ] && command -v npm >/dev/null 2>&1; then
 	(cd bench && npm install --silent --no-audit --no-fund --no-save compromise@14 >/dev/null 2>&1) || true
 fi
