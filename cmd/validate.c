@@ -111,31 +111,29 @@ static int validate_file(const char *path, const struct q_cmdline *cl,
 {
 	const char *name = q_display_name(path);
 	struct q_error err;
-	size_t pos = 0, prev = 0;
+	size_t pos = 0, counted = 0;
 	long line = 1;
 	int invalid = 0, values = 0;
+	unsigned flags = cl->format_assert ? Q_VALIDATE_FORMAT_ASSERT : 0;
 	q_error_init(&err);
 	int rc = q_read_file(path, cl->max_size ? cl->max_size : Q_MAX_INPUT_DEFAULT, raw, &err);
 	while (!rc) {
 		json_t *value;
-		size_t start;
+		/* Values are reported by the line they start on (NDJSON). */
+		size_t start = pos;
+		while (start < raw->len && strchr(" \t\r\n", raw->data[start]))
+			start++;
+		line = count_lines(raw->data, counted, start, line);
+		counted = start;
 		rc = q_json_read(raw->data, raw->len, &pos, name, &value, &err);
 		if (rc || !value)
 			break;
-		/* q_json_read skipped the whitespace after it; find where the
-		 * value began for its line number. */
-		start = prev;
-		while (start < raw->len && strchr(" \t\r\n", raw->data[start]))
-			start++;
-		line = count_lines(raw->data, prev, start, line);
 		values++;
-		int ok = q_cmd_report_validation(schema, value, cl->format_assert ? Q_VALIDATE_FORMAT_ASSERT : 0,
-						 name, line);
+		int ok = q_cmd_report_validation(schema, value, flags, name, line);
 		if (ok && !cl->schema)
 			ok = consistent(value, name, line);
 		invalid |= !ok;
 		json_decref(value);
-		prev = pos;
 	}
 	if (!rc && values == 0)
 		rc = q_error_msg(&err, Q_ESYNTAX, name, "no JSON value in the file");
