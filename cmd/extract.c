@@ -21,7 +21,7 @@ static int extract_one(struct job *job, const char *path, struct q_error *err)
 {
 	const char *name = q_display_name(path);
 	struct q_extract_opts opts = {job->cl->date, job->cl->lossy};
-	struct q_emit_opts eopts = {job->cl->compact};
+	struct q_emit_opts eopts = {.compact = job->cl->compact, .file = name};
 	struct q_doc doc;
 	json_t *view = NULL;
 	int rc;

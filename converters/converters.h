@@ -17,20 +17,43 @@
 /* Documents nested deeper than this are refused by every reader. */
 #define Q_MAX_DEPTH 512
 
-struct q_emit_opts {
-	int compact; /* JSON: one line instead of indented */
+/* CSV dialects for the loaders that read quarry's tables (see csv.c). */
+enum q_csv_profile {
+	Q_CSV_RFC4180, /* the default */
+	Q_CSV_POSTGRES,
+	Q_CSV_BIGQUERY,
+	Q_CSV_SNOWFLAKE,
+	Q_CSV_DUCKDB,
+	Q_CSV_PROFILE_COUNT
 };
 
+extern const char *const q_csv_profile_names[Q_CSV_PROFILE_COUNT];
+
+struct q_emit_opts {
+	int compact;		    /* JSON: one line instead of indented */
+	enum q_csv_profile profile; /* CSV */
+	const char *file;	    /* the input's name, for warnings */
+};
+
+/*
+ * Every format reads and writes values of the generic tree (json_t).  A
+ * quarry document travels as its JSON view (an object whose "schema" is
+ * "quarry/1", see q_ir_is_view); a format with a vocabulary of its own for
+ * documents (XML) switches to it when handed one, and its reader gives the
+ * view back.  Everything else is arbitrary data, mapped as README says.
+ */
 struct q_format {
 	const char *name;
-	/* Appends the text of one value (a document's JSON view) to out. */
-	int (*emit)(json_t *view, const struct q_emit_opts *opts,
+	const char *extensions; /* ".json .geojson": what detection looks for */
+	/* Appends the text of one value to out; warns on stderr (naming
+	 * opts->file) for each value the format cannot carry. */
+	int (*emit)(json_t *value, const struct q_emit_opts *opts,
 		    struct q_buf *out, struct q_error *err);
 	/*
 	 * Parses the next value of data[*pos..len) into *value (a new
-	 * reference) and advances *pos past it and any whitespace after;
-	 * sets *value to NULL when only whitespace remains.  Streams such as
-	 * NDJSON hold several values; a plain JSON file holds one.
+	 * reference) and advances *pos past it; sets *value to NULL when
+	 * nothing but whitespace remains.  Streams (NDJSON, YAML with several
+	 * documents) hold several values; other files hold one.
 	 */
 	int (*read)(const char *data, size_t len, size_t *pos, const char *file,
 		    json_t **value, struct q_error *err);
@@ -39,14 +62,82 @@ struct q_format {
 /* NULL-terminated table of the formats quarry speaks. */
 extern const struct q_format q_formats[];
 const struct q_format *q_format_find(const char *name);
+/*
+ * The format of a file: by its extension, else by its first bytes ('<' is
+ * XML, '{' or '[' JSON, several lines of '{' NDJSON, otherwise YAML).
+ */
+const struct q_format *q_format_detect(const char *path, const char *data,
+				       size_t len);
 
-/* JSON (jansson): pretty (2-space indent) or compact, one value per call. */
-int q_json_emit(json_t *view, const struct q_emit_opts *opts,
+/* ---- JSON and NDJSON (json.c, jansson) ---------------------------------- */
+
+int q_json_emit(json_t *value, const struct q_emit_opts *opts,
 		struct q_buf *out, struct q_error *err);
 int q_json_read(const char *data, size_t len, size_t *pos, const char *file,
 		json_t **value, struct q_error *err);
 /* NDJSON: each value compact on its own line. */
-int q_ndjson_emit(json_t *view, const struct q_emit_opts *opts,
+int q_ndjson_emit(json_t *value, const struct q_emit_opts *opts,
 		  struct q_buf *out, struct q_error *err);
+
+/* ---- YAML (yaml.c, libyaml) ---------------------------------------------- */
+
+/* Anchors and aliases may not expand a document past this many nodes. */
+#define Q_YAML_MAX_NODES 1000000
+
+/* Block style, one "---" document per value; strings a YAML 1.1 or 1.2
+ * reader would take for anything else are quoted. */
+int q_yaml_emit(json_t *value, const struct q_emit_opts *opts,
+		struct q_buf *out, struct q_error *err);
+/* One YAML document per call; plain scalars resolved by the YAML 1.2 core
+ * schema; duplicate keys, excessive aliasing and nesting are errors. */
+int q_yaml_read(const char *data, size_t len, size_t *pos, const char *file,
+		json_t **value, struct q_error *err);
+
+/* ---- XML (xml.c, libxml2) ------------------------------------------------ */
+
+#define Q_XML_NAMESPACE "urn:quarry:1"
+/* The W3C XPath 3.1 json-to-xml vocabulary, for arbitrary JSON data. */
+#define Q_XML_FN_NAMESPACE "http://www.w3.org/2005/xpath-functions"
+
+/* A document view in the quarry vocabulary (checked against
+ * schemas/quarry.xsd); any other value as README's mapping says. */
+int q_xml_emit(json_t *value, const struct q_emit_opts *opts,
+	       struct q_buf *out, struct q_error *err);
+/* The quarry vocabulary gives a document view back; the json-to-xml
+ * vocabulary its JSON value; any other XML its JsonML form.  No network,
+ * no external entities, no DTD loading, limited depth and size. */
+int q_xml_read(const char *data, size_t len, size_t *pos, const char *file,
+	       json_t **value, struct q_error *err);
+
+/* ---- CSV (csv.c, libcsv) ------------------------------------------------- */
+
+/* Data: an array of records as one table (dotted columns for nested
+ * objects, the union of all keys as header); every cell a string. */
+int q_csv_emit(json_t *value, const struct q_emit_opts *opts,
+	       struct q_buf *out, struct q_error *err);
+/* Data: a table as an array of records, cells as strings, empty unquoted
+ * fields as null, dotted columns nested back into objects. */
+int q_csv_read(const char *data, size_t len, size_t *pos, const char *file,
+	       json_t **value, struct q_error *err);
+
+/* quarry documents as relational tables (SPEC §4). */
+struct q_csv_tables;
+struct q_csv_tables *q_csv_tables_new(enum q_csv_profile profile);
+void q_csv_tables_free(struct q_csv_tables *t);
+/* Adds one document (its JSON view, already valid) to every table. */
+int q_csv_tables_add(struct q_csv_tables *t, json_t *view, struct q_error *err);
+/* Writes every table and datapackage.json into dir (created if needed),
+ * each file atomically, the descriptor last. */
+int q_csv_tables_write(struct q_csv_tables *t, const char *dir,
+		       struct q_error *err);
+/* Appends one table (with its header) to out: "documents", "sentences"… */
+int q_csv_tables_table(struct q_csv_tables *t, const char *table,
+		       struct q_buf *out, struct q_error *err);
+/* Reads a table set (a folder with datapackage.json) back into document
+ * views, appended to the array `views`. */
+int q_csv_tables_read(const char *dir, json_t *views, struct q_error *err);
+/* CREATE TABLE statements for the tables, from schemas/csv/: dialect
+ * "postgres" or "sqlite". */
+int q_csv_sql_ddl(const char *dialect, struct q_buf *out, struct q_error *err);
 
 #endif

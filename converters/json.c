@@ -2,7 +2,7 @@
  * json.c — JSON and NDJSON through jansson.
  *
  * Output: keys in the view's order, UTF-8 as is (not \u-escaped), reals
- * with 15 significant digits so that a value read back prints the same.
+ * in the shortest form that reads back exactly.
  * Input: duplicate keys are an error (jansson would keep the last one
  * silently otherwise), and so is nesting deeper than Q_MAX_DEPTH.
  */
@@ -70,28 +70,12 @@ static void put_integer(struct writer *w, json_int_t v)
 	q_buf_append(w->out, digits + sizeof(digits) - n, n);
 }
 
-/* 15 significant digits: every such decimal reads back to a double that
- * prints the same again, so output is stable across read/write cycles. */
+/* The shortest form that reads back exactly, so values survive any
+ * number of read/write cycles unchanged. */
 static void put_real(struct writer *w, double v)
 {
 	char num[32];
-	int n = snprintf(num, sizeof(num), "%.15g", v);
-	char *e = strchr(num, 'e');
-	if (e) {
-		/* 1e+300 -> 1e300, 1e-07 -> 1e-7, as jansson writes them. */
-		char *d = e + 1, *src = e + 1;
-		if (*src == '+')
-			src++;
-		else if (*src == '-')
-			d++, src++;
-		while (*src == '0' && src[1])
-			src++;
-		memmove(d, src, strlen(src) + 1);
-		n = (int)strlen(num);
-	}
-	q_buf_append(w->out, num, (size_t)n);
-	if (!strpbrk(num, ".eEn")) /* keep it a real: 2 -> 2.0 */
-		q_buf_append(w->out, ".0", 2);
+	q_buf_append(w->out, num, q_format_double(v, num));
 }
 
 static void newline(struct writer *w, int depth)
@@ -273,16 +257,3 @@ int q_json_read(const char *data, size_t len, size_t *pos, const char *file,
 	return 0;
 }
 
-const struct q_format q_formats[] = {
-	{"json", q_json_emit, q_json_read},
-	{"ndjson", q_ndjson_emit, q_json_read},
-	{NULL, NULL, NULL},
-};
-
-const struct q_format *q_format_find(const char *name)
-{
-	for (const struct q_format *f = q_formats; f->name; f++)
-		if (strcmp(f->name, name) == 0)
-			return f;
-	return NULL;
-}

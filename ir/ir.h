@@ -276,6 +276,9 @@ struct q_str q_doc_span_text(const struct q_doc *doc, const struct q_span *s);
 
 /* ---- the bridge to the generic tree (JSON view) ---------------------- */
 
+/* Whether a value is a quarry document's view ("schema": "quarry/…"). */
+int q_ir_is_view(json_t *value);
+
 /* Builds the JSON view of doc (a new reference) or NULL on Q_ENOMEM. */
 json_t *q_ir_to_json(const struct q_doc *doc);
 /*

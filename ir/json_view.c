@@ -254,6 +254,12 @@ static json_t *keyphrases_json(struct builder *b)
 	return arr;
 }
 
+int q_ir_is_view(json_t *value)
+{
+	const char *s = json_string_value(json_object_get(value, "schema"));
+	return s && strncmp(s, "quarry/", 7) == 0;
+}
+
 json_t *q_ir_to_json(const struct q_doc *doc)
 {
 	struct builder b = {doc, 0};

@@ -9,7 +9,7 @@ static char *ours(json_t *v, int compact)
 {
 	struct q_buf b;
 	struct q_error err;
-	struct q_emit_opts opts = {compact};
+	struct q_emit_opts opts = {.compact = compact};
 	q_buf_init(&b, 0);
 	q_error_init(&err);
 	q_json_emit(v, &opts, &b, &err);
@@ -49,13 +49,40 @@ static void same_as_jansson(const char *name, const char *json)
 static void test_writer(void)
 {
 	same_as_jansson("scalars", "[null, true, false, 0, -1, 9223372036854775807, -9223372036854775808]");
-	same_as_jansson("reals", "[0.5, -2.0, 1e300, 1.5e-10, 2.5e-300, -1e-7, 3.141592653589793, 100.0, 1e15, 1e16]");
+	same_as_jansson("reals", "[0.5, -2.0, 1e300, 1.5e-10, 2.5e-300, -1e-7, 100.0, 1e15, 1e16]");
 	same_as_jansson("empty containers", "{\"a\": {}, \"b\": [], \"c\": [[], {}]}");
 	same_as_jansson("escapes", "[\"quote \\\" backslash \\\\ slash / nl \\n tab \\t cr \\r\", "
 				   "\"\\b\\f\\u0001\\u001f\\u007f\", \"\\u0000 nul\"]");
 	same_as_jansson("unicode", "[\"caf\\u00e9 \\u2014 \\ud83d\\ude00\", \"\\u2028\\u2029\"]");
 	same_as_jansson("nesting", "{\"k\": [1, {\"x\": [2, [3, {\"y\": null}]]}], \"\": \"empty key\"}");
 	same_as_jansson("top-level string", "\"just a string\"");
+}
+
+/* Doubles print in their shortest exact form and read back unchanged. */
+static void test_reals(void)
+{
+	static const struct {
+		double v;
+		const char *want;
+	} cases[] = {
+		{0.1, "0.1"},
+		{0.1 + 0.2, "0.30000000000000004"},
+		{3.141592653589793, "3.141592653589793"},
+		{1.0 / 3.0, "0.3333333333333333"},
+		{5e-324, "5e-324"},
+		{1.7976931348623157e308, "1.7976931348623157e308"},
+		{-0.0, "-0.0"},
+		{123456789012345680.0, "1.2345678901234568e17"},
+		{2.0, "2.0"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char out[32], name[64];
+		q_format_double(cases[i].v, out);
+		snprintf(name, sizeof(name), "shortest double %s", cases[i].want);
+		CHECK_STR(name, out, cases[i].want);
+		snprintf(name, sizeof(name), "double reads back %s", cases[i].want);
+		CHECK(name, strtod(out, NULL) == cases[i].v);
+	}
 }
 
 static int read_one(const char *text, json_t **v, struct q_error *err)
@@ -112,6 +139,7 @@ static void test_reader(void)
 int main(void)
 {
 	test_writer();
+	test_reals();
 	test_reader();
 	return CHECK_DONE();
 }

@@ -142,6 +142,17 @@ size_t q_utf8_encode(uint32_t cp, char out[4]);
 /* Code points in s[0..len) of valid UTF-8 (continuation bytes skipped). */
 size_t q_utf8_count(const char *s, size_t len);
 
+/* ---- numbers --------------------------------------------------------- */
+
+/*
+ * The shortest decimal that reads back as exactly v ("0.1", not
+ * "0.10000000000000001"), in C's %g shape with a bare exponent ("1e300",
+ * "2.5e-7"); whole values keep a ".0" so they stay reals.  NaN and the
+ * infinities give "nan", "inf", "-inf", which JSON cannot hold: callers
+ * check isfinite() first.  Returns the length written into out.
+ */
+size_t q_format_double(double v, char out[32]);
+
 /* ---- SHA-256 --------------------------------------------------------- */
 
 struct q_sha256 {

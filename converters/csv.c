@@ -1,0 +1,21 @@
+/* csv.c — placeholder until the csv converter lands. */
+#include "converters/converters.h"
+
+int q_csv_emit(json_t *value, const struct q_emit_opts *opts,
+		struct q_buf *out, struct q_error *err)
+{
+	(void)value;
+	(void)opts;
+	(void)out;
+	return q_error_msg(err, Q_EINTERNAL, NULL, "csv output is not available yet");
+}
+
+int q_csv_read(const char *data, size_t len, size_t *pos, const char *file,
+		json_t **value, struct q_error *err)
+{
+	(void)data;
+	(void)len;
+	(void)pos;
+	*value = NULL;
+	return q_error_msg(err, Q_EINTERNAL, file, "csv input is not available yet");
+}
