@@ -38,8 +38,9 @@ static const struct command commands[] = {
 	 "against --schema SCHEMA (JSON Schema draft 2020-12).  Prints nothing when\n"
 	 "every file is valid; otherwise one line per problem, and exits 65.\n"},
 	{"schema", Q_CMD_SCHEMA, q_cmd_schema, "quarry schema [NAME]",
-	 "print a shipped schema (default: the quarry document schema)",
-	 "Prints the schema named NAME as built into quarry; --list shows the names.\n"},
+	 "print a shipped schema or SQL DDL (default: the quarry document schema)",
+	 "Prints the schema named NAME as built into quarry; --list shows the names.\n"
+	 "sql-postgres and sql-sqlite print CREATE TABLE statements for the CSV tables.\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
