@@ -86,6 +86,8 @@ run: deps
 
 bench: all $(BENCH_BINS)
 	@bench/run.sh $(BUILD)
+	@echo
+	@bench/convert.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
