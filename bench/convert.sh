@@ -23,7 +23,6 @@ run() {
 			echo "nan 0"
 			return
 		}
-		set -- "$@"
 		t=$(cut -d' ' -f1 "$work/t")
 		m=$(cut -d' ' -f2 "$work/t")
 		if [ -z "$best" ] || awk "BEGIN { exit !($t < $best) }"; then best=$t; fi

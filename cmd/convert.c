@@ -69,7 +69,8 @@ static int convert_file(const struct q_cmdline *cl, const char *path, struct q_o
 	size_t pos = 0;
 	int rc;
 	q_buf_init(&raw, 0);
-	rc = q_read_file(path, cl->max_size ? cl->max_size : Q_MAX_INPUT_DEFAULT, &raw, err);
+	/* Data files run larger than articles: convert reads up to the hard limit. */
+	rc = q_read_file(path, cl->max_size ? cl->max_size : Q_MAX_INPUT_LIMIT, &raw, err);
 	const struct q_format *from = cl->from ? q_format_find(cl->from)
 					       : q_format_detect(path, raw.data, raw.len);
 	while (!rc) {

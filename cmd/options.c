@@ -59,7 +59,7 @@ static const struct option options[] = {
 	{OPT_LOSSY, "lossy", 0, NULL, Q_CMD_EXTRACT,
 	 "replace invalid UTF-8 and NUL bytes with U+FFFD (with a warning) instead of failing"},
 	{OPT_MAX_SIZE, "max-size", 0, "BYTES", ALL_COMMANDS & ~Q_CMD_SCHEMA,
-	 "refuse inputs larger than BYTES (suffixes K, M, G; default 64M)"},
+	 "refuse inputs larger than BYTES (suffixes K, M, G; default 64M, convert 2G)"},
 	{OPT_NO_VALIDATE, "no-validate", 0, NULL, WRITERS,
 	 "do not validate the output against the schema before writing it"},
 	{OPT_OUTPUT, "output", 'o', "FILE", WRITERS,
