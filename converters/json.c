@@ -96,6 +96,7 @@ static void put_value(struct writer *w, json_t *v, int depth);
 static void put_object(struct writer *w, json_t *v, int depth)
 {
 	const char *key;
+	size_t key_len;
 	json_t *child;
 	size_t i = 0;
 	if (json_object_size(v) == 0) {
@@ -103,11 +104,11 @@ static void put_object(struct writer *w, json_t *v, int depth)
 		return;
 	}
 	q_buf_putc(w->out, '{');
-	json_object_foreach(v, key, child) {
+	json_object_keylen_foreach(v, key, key_len, child) {
 		if (i++)
 			q_buf_putc(w->out, ',');
 		newline(w, depth + 1);
-		put_string(w, key, strlen(key));
+		put_string(w, key, key_len);
 		q_buf_append(w->out, ": ", w->pretty ? 2 : 1);
 		put_value(w, child, depth + 1);
 	}

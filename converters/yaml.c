@@ -512,8 +512,8 @@ static void unknown_tag(struct reader *r, const yaml_char_t *tag, const yaml_mar
 		return;
 	r->warned = 1;
 	locate(r->data, mark_offset(r, m), &line, &col);
-	q_warn(r->file, "%ld:%ld: YAML tag %s is not known; its value is kept as it is "
-			"(further unknown tags in this document are not reported)",
+	q_warn(r->file, "%ld:%ld: unknown YAML tag %s ignored, the value kept as it is "
+			"(later ones in this document are not reported)",
 	       line, col, tag_name(tag, buf));
 }
 
