@@ -554,8 +554,36 @@ static void test_corpus(void)
 		q_buf_release(&bufs[i]);
 }
 
-int main(void)
+/* "test_yaml --to-yaml FILE": each JSON value of FILE as a YAML document
+ * on stdout, for tests/yaml_pyyaml.sh. */
+static int to_yaml(const char *path)
 {
+	struct q_buf in, out;
+	struct q_error err;
+	size_t pos = 0;
+	json_t *v;
+	int rc;
+	q_buf_init(&in, 0);
+	q_buf_init(&out, 0);
+	q_error_init(&err);
+	rc = q_read_file(path, Q_MAX_INPUT_DEFAULT, &in, &err);
+	while (!rc && !(rc = q_json_read(in.data, in.len, &pos, path, &v, &err)) && v) {
+		rc = q_yaml_emit(v, NULL, &out, &err);
+		json_decref(v);
+	}
+	if (rc)
+		q_error_print(&err, stderr);
+	else
+		fwrite(out.data, 1, out.len, stdout);
+	q_buf_release(&in);
+	q_buf_release(&out);
+	return rc ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && strcmp(argv[1], "--to-yaml") == 0)
+		return to_yaml(argv[2]);
 	test_layout();
 	test_quoting();
 	test_values();
