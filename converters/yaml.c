@@ -1038,10 +1038,8 @@ static void reader_release(struct reader *r)
 }
 
 /*
- * After an explicit "..." only a comment may follow on its line (libyaml
- * would take more for the next document, which must start with "---" —
- * but YAML 1.2 lets a bare document follow "...", so parsing restarts on
- * the next line instead).  Returns where the next document may begin.
+ * After an explicit "..." only a comment may follow on its line.  Returns
+ * where the next document may begin: the next line.
  */
 static size_t after_document_end(struct reader *r, size_t at)
 {
@@ -1062,19 +1060,73 @@ static size_t after_document_end(struct reader *r, size_t at)
 	return i;
 }
 
+/*
+ * Skips what may stand between documents: blank and comment lines, and
+ * "..." lines (a stream may hold several, or start with one, which
+ * libyaml refuses at the start of its input).
+ */
+static size_t skip_document_prefix(const char *data, size_t len, size_t p)
+{
+	for (;;) {
+		size_t i = p;
+		if (len - i >= 3 && memcmp(data + i, "...", 3) == 0)
+			i += 3;
+		int marker = i > p;
+		while (i < len && (data[i] == ' ' || data[i] == '\t'))
+			i++;
+		if (i < len && data[i] == '#' && (i > p || !marker)) {
+			while (i < len && data[i] != '\n')
+				i++;
+		}
+		if (i < len && data[i] == '\r')
+			i++;
+		if (i == len)
+			return len;
+		if (data[i] != '\n')
+			return p;
+		p = i + 1;
+	}
+}
+
+/*
+ * The parse restarts for each document, so that each call stands on its
+ * own.  libyaml, which parses a stream, refuses a bare document (one
+ * without "---") after the first; YAML 1.2 allows one after "...", so a
+ * restart is right there — but not after an implicit end: the document
+ * must then be followed by "---", a directive or the end.  Asking libyaml
+ * for the next event tells.
+ */
+static int check_next_document(struct reader *r, yaml_parser_t *p, int explicit_end)
+{
+	yaml_event_t ev;
+	if (!yaml_parser_parse(p, &ev)) {
+		if (explicit_end && p->problem &&
+		    strcmp(p->problem, "did not find expected <document start>") == 0)
+			return 0;
+		return parser_error(r, p);
+	}
+	yaml_event_delete(&ev);
+	return 0;
+}
+
 int q_yaml_read(const char *data, size_t len, size_t *pos, const char *file, json_t **value,
 		struct q_error *err)
 {
-	struct reader r = {.data = data, .len = len, .start = *pos, .file = file, .err = err};
-	struct input in = {data + *pos, len - *pos, 1024};
+	struct reader r = {.data = data, .len = len, .file = file, .err = err};
+	struct input in;
 	yaml_parser_t p;
 	yaml_event_t ev;
 	int done = 0;
 	*value = NULL;
+	if (*pos == 0 && len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		*pos = 3;
+	*pos = skip_document_prefix(data, len, *pos);
 	if (*pos >= len) {
 		*pos = len;
 		return 0;
 	}
+	r.start = *pos;
+	in = (struct input){data + *pos, len - *pos, 1024};
 	if (len - *pos >= 2 && ((data[*pos] == '\xFF' && data[*pos + 1] == '\xFE') ||
 				 (data[*pos] == '\xFE' && data[*pos + 1] == '\xFF')))
 		return fail_at_offset(&r, Q_EENCODING, *pos,
@@ -1098,6 +1150,13 @@ int q_yaml_read(const char *data, size_t len, size_t *pos, const char *file, jso
 			size_t end = mark_offset(&r, &ev.end_mark);
 			if (!ev.data.document_end.implicit)
 				end = after_document_end(&r, end);
+			else if (end < len && data[end] == '%')
+				/* libyaml lets this pass; YAML 1.2 does not. */
+				fail_at_offset(&r, Q_ESYNTAX, end,
+					       "invalid YAML: a directive after a document needs "
+					       "the document end marker '...' before it");
+			if (!r.rc)
+				check_next_document(&r, &p, !ev.data.document_end.implicit);
 			*pos = end;
 			done = 1;
 			break;

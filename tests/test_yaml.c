@@ -340,6 +340,10 @@ static void test_errors(void)
 	fails_with("error: UTF-16", "\xff\xfe" "a\0:\0", Q_EENCODING, 1, 1, "UTF-16");
 	fails_with("error: content after '...'", "a\n... b\n", Q_ESYNTAX, 2, 5,
 		   "document end marker");
+	fails_with("error: a directive after a document without '...'", "a: 1\n%YAML 1.2\n--- b\n",
+		   Q_ESYNTAX, 2, 1, "document end marker");
+	fails_with("error: a bare document after one without '...'", "[a]\nb\n", Q_ESYNTAX, 2, 1,
+		   "did not find expected <document start>");
 	fails_with("error: tab indentation", "a:\n\t- b\n", Q_ESYNTAX, 2, 1, "invalid YAML");
 	struct q_error err;
 	json_t *v = NULL;
@@ -435,6 +439,9 @@ static void test_streams(void)
 	CHECK("stream: nothing but comments gives no value", !v && !err.code);
 	v = load("", &err);
 	CHECK("stream: empty input gives no value", !v && !err.code);
+	v = load("...\n# c\n... # d\nx\n", &err);
+	CHECK("stream: '...' lines before a document", v && json_is_string(v));
+	json_decref(v);
 	v = load("---\n", &err);
 	CHECK("stream: an empty document is null", v && json_is_null(v));
 	json_decref(v);
