@@ -107,13 +107,13 @@ static int resolves_as_non_string(const char *s, size_t n)
 		"y", "n", "yes", "no", "on", "off", "true", "false", "null", "~", "=", "<<",
 		".inf", "+.inf", "-.inf", ".nan", "+.nan", "-.nan", NULL,
 	};
+	const unsigned char *u = (const unsigned char *)s;
 	if (n == 0)
 		return 1;
-	if (n <= 6)
+	if (n <= 6 && strchr("ynotfNOTFY~=<.+-", u[0]))
 		for (const char *const *w = words; *w; w++)
 			if (strlen(*w) == n && strncasecmp(*w, s, n) == 0)
 				return 1;
-	const unsigned char *u = (const unsigned char *)s;
 	size_t i = (u[0] == '+' || u[0] == '-') ? 1 : 0;
 	if (i < n && u[i] == '.') {
 		/* .5, -.5e3, ".", "..": floats by the 1.1 spec's pattern. */
@@ -1094,19 +1094,32 @@ static size_t skip_document_prefix(const char *data, size_t len, size_t p)
  * without "---") after the first; YAML 1.2 allows one after "...", so a
  * restart is right there — but not after an implicit end: the document
  * must then be followed by "---", a directive or the end.  Asking libyaml
- * for the next event tells.
+ * for the next event tells.  Returns where the next document begins, or
+ * the end of the input when none does.
  */
-static int check_next_document(struct reader *r, yaml_parser_t *p, int explicit_end)
+static size_t next_document(struct reader *r, yaml_parser_t *p, const yaml_event_t *end_ev)
 {
 	yaml_event_t ev;
+	int explicit_end = !end_ev->data.document_end.implicit;
 	if (!yaml_parser_parse(p, &ev)) {
-		if (explicit_end && p->problem &&
-		    strcmp(p->problem, "did not find expected <document start>") == 0)
-			return 0;
-		return parser_error(r, p);
+		if (!explicit_end || !p->problem ||
+		    strcmp(p->problem, "did not find expected <document start>") != 0)
+			return parser_error(r, p);
+	} else {
+		int last = ev.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&ev);
+		if (last) /* only blanks and comments remain */
+			return r->len;
 	}
-	yaml_event_delete(&ev);
-	return 0;
+	size_t end = mark_offset(r, &end_ev->end_mark);
+	if (explicit_end)
+		return after_document_end(r, end);
+	if (end < r->len && r->data[end] == '%')
+		/* libyaml lets this pass; YAML 1.2 does not. */
+		fail_at_offset(r, Q_ESYNTAX, end,
+			       "invalid YAML: a directive after a document needs the document end "
+			       "marker '...' before it");
+	return end;
 }
 
 int q_yaml_read(const char *data, size_t len, size_t *pos, const char *file, json_t **value,
@@ -1146,21 +1159,10 @@ int q_yaml_read(const char *data, size_t len, size_t *pos, const char *file, jso
 			*pos = len;
 			done = 1;
 			break;
-		case YAML_DOCUMENT_END_EVENT: {
-			size_t end = mark_offset(&r, &ev.end_mark);
-			if (!ev.data.document_end.implicit)
-				end = after_document_end(&r, end);
-			else if (end < len && data[end] == '%')
-				/* libyaml lets this pass; YAML 1.2 does not. */
-				fail_at_offset(&r, Q_ESYNTAX, end,
-					       "invalid YAML: a directive after a document needs "
-					       "the document end marker '...' before it");
-			if (!r.rc)
-				check_next_document(&r, &p, !ev.data.document_end.implicit);
-			*pos = end;
+		case YAML_DOCUMENT_END_EVENT:
+			*pos = next_document(&r, &p, &ev);
 			done = 1;
 			break;
-		}
 		case YAML_SCALAR_EVENT:
 			on_scalar(&r, &ev);
 			break;
