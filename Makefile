@@ -102,7 +102,7 @@ fuzz:
 		$(FUZZ_TARGETS:%=build/fuzz/fuzz/fuzz_%)
 	@for t in $(FUZZ_TARGETS); do \
 		mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes/$$t; \
-		build/fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+		build/fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -close_fd_mask=2 \
 			-rss_limit_mb=4096 -artifact_prefix=build/fuzz/crashes/$$t/ \
 			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
 	done

@@ -440,7 +440,7 @@ static int parser_error(struct reader *r, yaml_parser_t *p)
 		return r->rc = q_error_msg(r->err, Q_ENOMEM, r->file, "out of memory");
 	if (p->error == YAML_READER_ERROR) {
 		size_t at = r->start + p->problem_offset;
-		if (p->problem_value >= 0 && strstr(p->problem, "control"))
+		if (p->problem_value >= 0 && p->problem && strstr(p->problem, "control"))
 			return fail_at_offset(r, Q_EENCODING, at,
 					      "invalid YAML: %s (U+%04X)", p->problem,
 					      (unsigned)p->problem_value);

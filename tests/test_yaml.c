@@ -352,6 +352,12 @@ static void test_errors(void)
 	q_error_init(&err);
 	q_yaml_read(text, strlen(text), &pos, "in.yaml", &v, &err);
 	CHECK("error: byte offset", err.offset == (long long)strlen(text) && v == NULL);
+	text = "\xc3\xa9: \"\xc3\xbc\"\n\xc3\x9f: b: c\n";
+	pos = 0;
+	q_error_init(&err);
+	q_yaml_read(text, strlen(text), &pos, "in.yaml", &v, &err);
+	CHECK("error: column in characters, offset in bytes",
+	      err.line == 2 && err.column == 5 && err.offset == 14);
 }
 
 static void test_limits(void)
