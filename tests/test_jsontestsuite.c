@@ -32,6 +32,24 @@ static const struct {
 	{NULL, NULL},
 };
 
+/* The i_ files quarry accepts; it refuses the others.  Recorded so that
+ * a change of outcome shows. */
+static const char *const i_files_accepted[] = {
+	"i_number_double_huge_neg_exp.json", /* 123.456e-789: underflows to 0 */
+	"i_number_real_underflow.json",
+	"i_structure_500_nested_arrays.json", /* within Q_MAX_DEPTH */
+	"i_structure_UTF-8_BOM_empty_object.json", /* a leading BOM is skipped */
+	NULL,
+};
+
+static int listed(const char *const *list, const char *file)
+{
+	for (size_t i = 0; list[i]; i++)
+		if (strcmp(list[i], file) == 0)
+			return 1;
+	return 0;
+}
+
 static const char *known_failure(const char *file)
 {
 	for (size_t i = 0; known[i].file; i++)
@@ -125,10 +143,18 @@ int main(void)
 				}
 				break;
 			default:
-				/* Implementation-defined: surviving is the test. */
+				/* Implementation-defined: surviving is the test, and
+				 * the outcome stays the recorded one. */
 				i_run++;
 				i_accepted += values > 0;
-				printf("PASS %s (%s)\n", label, values > 0 ? "accepted" : err.message);
+				if ((values > 0) == listed(i_files_accepted, name)) {
+					printf("PASS %s (%s)\n", label,
+					       values > 0 ? "accepted" : err.message);
+				} else {
+					printf("FAIL %s: now %s\n", label,
+					       values > 0 ? "accepted" : "refused");
+					check_failures++;
+				}
 				break;
 			}
 		}
