@@ -96,6 +96,7 @@ static void put_value(struct writer *w, json_t *v, int depth);
 static void put_object(struct writer *w, json_t *v, int depth)
 {
 	const char *key;
+	size_t key_len;
 	json_t *child;
 	size_t i = 0;
 	if (json_object_size(v) == 0) {
@@ -103,11 +104,11 @@ static void put_object(struct writer *w, json_t *v, int depth)
 		return;
 	}
 	q_buf_putc(w->out, '{');
-	json_object_foreach(v, key, child) {
+	json_object_keylen_foreach(v, key, key_len, child) {
 		if (i++)
 			q_buf_putc(w->out, ',');
 		newline(w, depth + 1);
-		put_string(w, key, strlen(key));
+		put_string(w, key, key_len);
 		q_buf_append(w->out, ": ", w->pretty ? 2 : 1);
 		put_value(w, child, depth + 1);
 	}
@@ -218,6 +219,9 @@ int q_json_read(const char *data, size_t len, size_t *pos, const char *file,
 	size_t p = *pos;
 	json_error_t jerr;
 	*value = NULL;
+	/* A byte order mark may open the input (RFC 8259 lets readers skip it). */
+	if (p == 0 && len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		p = 3;
 	while (p < len && is_ws(data[p]))
 		p++;
 	*pos = p;
@@ -241,8 +245,15 @@ int q_json_read(const char *data, size_t len, size_t *pos, const char *file,
 		return q_error_set(err, Q_EDATA, file, 0, 0, (long long)*pos,
 				   "JSON nested deeper than %d levels", Q_MAX_DEPTH);
 	}
-	/* Values in a stream are separated by whitespace (NDJSON: newlines). */
-	if (p < len && !is_ws(data[p])) {
+	/*
+	 * Values in a stream go on lines of their own (NDJSON, or pretty
+	 * documents one after another): anything after a value on its line
+	 * but blanks is an error, so '{"a": 1} "x"' is not read as two values.
+	 */
+	int line_break = 0;
+	for (; p < len && is_ws(data[p]); p++)
+		line_break |= data[p] == '\n' || data[p] == '\r';
+	if (p < len && !line_break) {
 		long line, col;
 		json_decref(v);
 		locate(data, p, &line, &col);
@@ -250,8 +261,6 @@ int q_json_read(const char *data, size_t len, size_t *pos, const char *file,
 				   "invalid JSON: unexpected '%c' after a complete value",
 				   data[p]);
 	}
-	while (p < len && is_ws(data[p]))
-		p++;
 	*pos = p;
 	*value = v;
 	return 0;

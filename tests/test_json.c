@@ -104,14 +104,21 @@ static void test_reader(void)
 	      read_one("{\n  \"a\": tru\n}", &v, &err) == Q_ESYNTAX && err.line == 2 && err.column > 1);
 	CHECK("read garbage stuck to a value",
 	      read_one("{\"a\": 1}x", &v, &err) == Q_ESYNTAX && strstr(err.message, "after a complete value"));
-	const char *two = "{\"a\": 1} x";
+	CHECK("read garbage after a value on its line",
+	      read_one("{\"a\": 1} x", &v, &err) == Q_ESYNTAX && err.line == 1 && err.column == 10);
+	CHECK("read a second value on the same line refused",
+	      read_one("{\"a\": 1} \"x\"", &v, &err) == Q_ESYNTAX &&
+		      strstr(err.message, "after a complete value"));
+	const char *two = "{\"a\": 1}\n x";
 	size_t at = 0;
 	q_error_init(&err);
 	int first = q_json_read(two, strlen(two), &at, "in.json", &v, &err);
 	json_decref(v);
-	CHECK("read garbage after a value",
+	CHECK("read garbage on the next line",
 	      first == 0 && q_json_read(two, strlen(two), &at, "in.json", &v, &err) == Q_ESYNTAX &&
-		      err.line == 1 && err.column >= 10);
+		      err.line == 2 && err.column >= 2);
+	CHECK("read skips a leading BOM", read_one("\xEF\xBB\xBF{}", &v, &err) == 0 && json_is_object(v));
+	json_decref(v);
 	/* A stream of values: NDJSON. */
 	const char *nd = "{\"n\": 1}\n{\"n\": 2}\n\n{\"n\": 3}\n";
 	size_t pos = 0, count = 0;
