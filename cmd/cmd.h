@@ -75,6 +75,10 @@ int q_output_open(struct q_output **out, const struct q_cmdline *cl,
 /* A quarry document's view, or any other value. */
 int q_output_value(struct q_output *out, json_t *value, const char *file,
 		   struct q_error *err);
+/* The values between begin and end are the elements of one top-level
+ * array, written as they come where the format allows it. */
+int q_output_array_begin(struct q_output *out, struct q_error *err);
+int q_output_array_end(struct q_output *out, struct q_error *err);
 /* Finishes the output (commit) or throws it away (commit == 0). */
 int q_output_close(struct q_output *out, int commit, struct q_error *err);
 

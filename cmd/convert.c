@@ -73,6 +73,24 @@ static int convert_file(const struct q_cmdline *cl, const char *path, struct q_o
 	rc = q_read_file(path, cl->max_size ? cl->max_size : Q_MAX_INPUT_LIMIT, &raw, err);
 	const struct q_format *from = cl->from ? q_format_find(cl->from)
 					       : q_format_detect(path, raw.data, raw.len);
+	struct q_json_items items;
+	if (!rc && strcmp(from->name, "json") == 0 &&
+	    q_json_items_open(&items, raw.data, raw.len, name)) {
+		/* A top-level array streams element by element. */
+		rc = q_output_array_begin(out, err);
+		while (!rc) {
+			json_t *item = NULL;
+			rc = q_json_items_next(&items, &item, err);
+			if (rc || !item)
+				break;
+			rc = convert_value(item, name, out, err);
+			json_decref(item);
+		}
+		if (!rc)
+			rc = q_output_array_end(out, err);
+		q_buf_release(&raw);
+		return rc;
+	}
 	while (!rc) {
 		json_t *value = NULL;
 		rc = from->read(raw.data, raw.len, &pos, name, &value, err);

@@ -25,6 +25,8 @@ struct q_output {
 	int is_csv, is_xml;
 	struct q_csv_tables *tables; /* CSV: documents */
 	json_t *records;	     /* CSV: data */
+	struct q_array_writer *array; /* between array_begin and array_end */
+	int in_array;
 };
 
 int q_output_open(struct q_output **outp, const struct q_cmdline *cl,
@@ -83,6 +85,10 @@ int q_output_value(struct q_output *o, json_t *value, const char *file,
 				   "the document does not match the quarry schema "
 				   "(a bug in quarry; --no-validate writes it anyway)");
 	o->opts.file = file;
+	if (o->in_array && !o->is_csv) {
+		int rc = q_array_writer_item(o->array, value, err);
+		return rc ? rc : flush(o, err);
+	}
 	if (o->is_xml && o->values > 0)
 		return q_error_msg(err, Q_EUSAGE, file,
 				   "an XML file holds one value: write several with "
@@ -92,6 +98,35 @@ int q_output_value(struct q_output *o, json_t *value, const char *file,
 		return add_csv(o, value, document, err);
 	int rc = o->format->emit(value, &o->opts, &o->buf, err);
 	return rc ? rc : flush(o, err);
+}
+
+int q_output_array_begin(struct q_output *o, struct q_error *err)
+{
+	o->in_array = 1;
+	o->values++;
+	if (o->is_csv)
+		return 0; /* records gather in add_csv */
+	if (o->is_xml && o->values > 1)
+		return q_error_msg(err, Q_EUSAGE, NULL, "an XML file holds one value");
+	int rc = q_array_writer_open(&o->array, o->format, &o->opts, &o->buf, err);
+	return rc ? rc : flush(o, err);
+}
+
+int q_output_array_end(struct q_output *o, struct q_error *err)
+{
+	int rc = 0;
+	if (o->is_csv) {
+		/* An empty array still makes an (empty) table. */
+		if (!o->records && !o->tables && !(o->records = json_array()))
+			rc = q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
+	} else {
+		rc = q_array_writer_close(o->array, 1, err);
+		o->array = NULL;
+		if (!rc)
+			rc = flush(o, err);
+	}
+	o->in_array = 0;
+	return rc;
 }
 
 static int close_csv(struct q_output *o, struct q_error *err)
@@ -138,6 +173,7 @@ int q_output_close(struct q_output *o, int commit, struct q_error *err)
 		else
 			q_atomic_abort(&o->sink);
 	}
+	q_array_writer_close(o->array, 0, NULL);
 	q_csv_tables_free(o->tables);
 	json_decref(o->records);
 	q_buf_release(&o->buf);

@@ -278,32 +278,88 @@ static int emit_value(struct emitter *em, json_t *v, int depth)
 	return 0;
 }
 
+/* A new emitter, its stream and its document started. */
+static int emitter_open(struct emitter *em, struct q_buf *out, struct q_error *err)
+{
+	yaml_event_t ev;
+	*em = (struct emitter){.out = out, .err = err};
+	if (!yaml_emitter_initialize(&em->y))
+		return em->rc = q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
+	yaml_emitter_set_output(&em->y, write_handler, out);
+	yaml_emitter_set_unicode(&em->y, 1);
+	yaml_emitter_set_indent(&em->y, 2);
+	yaml_emitter_set_width(&em->y, -1); /* never fold: lines stay as they are */
+	yaml_emitter_set_break(&em->y, YAML_LN_BREAK);
+	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
+	if (!emit(em, &ev)) {
+		yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0);
+		emit(em, &ev);
+	}
+	return em->rc;
+}
+
+/* Ends the document and the stream (when all went well) and frees. */
+static int emitter_close(struct emitter *em)
+{
+	yaml_event_t ev;
+	if (!em->rc) {
+		yaml_document_end_event_initialize(&ev, 1);
+		if (!emit(em, &ev)) {
+			yaml_stream_end_event_initialize(&ev);
+			emit(em, &ev);
+		}
+	}
+	yaml_emitter_delete(&em->y);
+	return em->rc;
+}
+
 int q_yaml_emit(json_t *value, const struct q_emit_opts *opts, struct q_buf *out,
 		struct q_error *err)
 {
-	struct emitter em = {.out = out, .err = err};
-	yaml_event_t ev;
+	struct emitter em;
 	(void)opts;
-	if (!yaml_emitter_initialize(&em.y))
+	if (!emitter_open(&em, out, err))
+		emit_value(&em, value, 1);
+	return emitter_close(&em);
+}
+
+struct q_yaml_seq {
+	struct emitter em;
+};
+
+int q_yaml_seq_open(struct q_yaml_seq **seq, struct q_buf *out, struct q_error *err)
+{
+	yaml_event_t ev;
+	struct q_yaml_seq *s = calloc(1, sizeof(*s));
+	*seq = s;
+	if (!s)
 		return q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
-	yaml_emitter_set_output(&em.y, write_handler, out);
-	yaml_emitter_set_unicode(&em.y, 1);
-	yaml_emitter_set_indent(&em.y, 2);
-	yaml_emitter_set_width(&em.y, -1); /* never fold: lines stay as they are */
-	yaml_emitter_set_break(&em.y, YAML_LN_BREAK);
-	yaml_stream_start_event_initialize(&ev, YAML_UTF8_ENCODING);
-	if (!emit(&em, &ev)) {
-		yaml_document_start_event_initialize(&ev, NULL, NULL, NULL, 0);
-		if (!emit(&em, &ev) && !emit_value(&em, value, 1)) {
-			yaml_document_end_event_initialize(&ev, 1);
-			if (!emit(&em, &ev)) {
-				yaml_stream_end_event_initialize(&ev);
-				emit(&em, &ev);
-			}
-		}
+	if (emitter_open(&s->em, out, err))
+		return s->em.rc;
+	yaml_sequence_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_SEQUENCE_STYLE);
+	return emit(&s->em, &ev);
+}
+
+int q_yaml_seq_item(struct q_yaml_seq *s, json_t *value)
+{
+	/* Flushing after each item keeps the emitter's own buffer small. */
+	if (!emit_value(&s->em, value, 2) && !yaml_emitter_flush(&s->em.y))
+		s->em.rc = q_error_msg(s->em.err, Q_EIO, NULL, "YAML emitter: cannot flush");
+	return s->em.rc;
+}
+
+int q_yaml_seq_close(struct q_yaml_seq *s)
+{
+	yaml_event_t ev;
+	if (!s)
+		return 0;
+	if (!s->em.rc) {
+		yaml_sequence_end_event_initialize(&ev);
+		emit(&s->em, &ev);
 	}
-	yaml_emitter_delete(&em.y);
-	return em.rc;
+	int rc = emitter_close(&s->em);
+	free(s);
+	return rc;
 }
 
 /* ==== input ============================================================== */

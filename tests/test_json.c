@@ -3,6 +3,7 @@
 #include "converters/converters.h"
 #include "tests/check.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 static char *ours(json_t *v, int compact)
@@ -85,6 +86,70 @@ static void test_reals(void)
 	}
 }
 
+/* The form of the slow, obviously right search, to check the fast path. */
+static void reference_double(double v, char out[40])
+{
+	int p = 1;
+	for (; p < 17; p++) {
+		snprintf(out, 40, "%.*g", p, v);
+		if (strtod(out, NULL) == v)
+			break;
+	}
+	char e[32];
+	snprintf(e, sizeof(e), "%.*e", p - 1, v);
+	int exponent = atoi(strchr(e, 'e') + 1);
+	if (exponent >= p && exponent < 15)
+		p = exponent + 1;
+	snprintf(out, 40, "%.*g", p, v);
+	char *x = strchr(out, 'e');
+	if (x) { /* the same tidy exponent */
+		char *d = x + 1, *src = x + 1;
+		if (*src == '+')
+			src++;
+		else if (*src == '-')
+			d++, src++;
+		while (*src == '0' && src[1])
+			src++;
+		memmove(d, src, strlen(src) + 1);
+	}
+	if (!strpbrk(out, ".eEn"))
+		strcat(out, ".0");
+}
+
+static void test_reals_random(void)
+{
+	unsigned long long seed = 88172645463325252ULL;
+	int bad = 0;
+	for (int i = 0; i < 200000 && bad < 5; i++) {
+		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+		double v;
+		switch (i % 4) {
+		case 0: /* short decimals, as data holds them */
+			v = (double)(long long)(seed % 100000000) / pow(10, (double)((seed >> 40) % 9));
+			break;
+		case 1: /* any bit pattern */
+			memcpy(&v, &seed, sizeof(v));
+			if (!isfinite(v))
+				continue;
+			break;
+		case 2:
+			v = (double)(seed % 1000000) * 1e-6 - 0.5;
+			break;
+		default:
+			v = (double)seed / 3.0;
+			break;
+		}
+		char got[32], want[40];
+		q_format_double(v, got);
+		reference_double(v, want);
+		if (strcmp(got, want) != 0 || strtod(got, NULL) != v) {
+			printf("  %.17g: got %s, want %s\n", v, got, want);
+			bad++;
+		}
+	}
+	CHECK("shortest doubles agree with the slow search on 200000 values", bad == 0);
+}
+
 static int read_one(const char *text, json_t **v, struct q_error *err)
 {
 	size_t pos = 0;
@@ -147,6 +212,7 @@ int main(void)
 {
 	test_writer();
 	test_reals();
+	test_reals_random();
 	test_reader();
 	return CHECK_DONE();
 }
