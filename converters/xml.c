@@ -1802,6 +1802,10 @@ static int fn_children(struct reader *r, xmlNodePtr n, json_t *container, int de
 			free(raw);
 			if (!rc && r->text.failed)
 				rc = nomem(r);
+			/* jansson, and so every JSON reader and writer here, takes
+			 * keys for C strings. */
+			if (!rc && r->text.len && memchr(r->text.data, '\0', r->text.len))
+				rc = fail(r, Q_EINVALID, n, "json-to-xml: a key with U+0000 is not supported");
 			if (!rc && json_object_getn(container, r->text.data ? r->text.data : "", r->text.len))
 				rc = fail(r, Q_EINVALID, n, "json-to-xml: duplicate key '%.40s'",
 					  r->text.data ? r->text.data : "");

@@ -679,6 +679,8 @@ static void test_fn_reader(void)
 	expect_read_error("fn: bad escape", FN "<string" NS " escaped=\"true\">\\q</string>", Q_EINVALID, 2, "escape");
 	expect_read_error("fn: lone surrogate", FN "<string" NS " escaped=\"true\">\\ud800</string>", Q_EINVALID, 2,
 			  "escape");
+	expect_read_error("fn: NUL in a key", FN "<map" NS "><null key=\"a\\u0000\" escaped-key=\"true\"/></map>",
+			  Q_EINVALID, 2, "U+0000");
 	expect_read_error("fn: escaped on a number", FN "<number" NS " escaped=\"true\">1</number>", Q_EINVALID, 2,
 			  "escaped");
 	expect_read_error("fn: unknown attribute", FN "<string" NS " kind=\"x\">1</string>", Q_EINVALID, 2, "kind");
