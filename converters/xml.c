@@ -817,7 +817,7 @@ static int put_document(json_t *view, int pretty, const char *file, struct q_buf
 /* ==== writing: the json-to-xml vocabulary =============================== */
 
 static int put_fn(struct q_buf *b, int pretty, json_t *v, const char *key, size_t keylen,
-		  int depth, struct q_error *err)
+		  int depth, const char *file, struct q_error *err)
 {
 	const char *name;
 	switch (json_typeof(v)) {
@@ -838,6 +838,8 @@ static int put_fn(struct q_buf *b, int pretty, json_t *v, const char *key, size_
 		q_buf_puts(b, " xmlns=\"" Q_XML_FN_NAMESPACE "\"");
 	if (key) {
 		int json = has_unxml(key, keylen);
+		if (json && memchr(key, '\0', keylen))
+			q_warn(file, "a key with U+0000 is written escaped, but no JSON reader takes it back");
 		q_buf_puts(b, " key=\"");
 		put_text(b, key, keylen, IN_ATTR, json);
 		q_buf_putc(b, '"');
@@ -853,7 +855,7 @@ static int put_fn(struct q_buf *b, int pretty, json_t *v, const char *key, size_
 			break;
 		q_buf_putc(b, '>');
 		json_object_keylen_foreach(v, k, klen, child) {
-			if (put_fn(b, pretty, child, k, klen, depth + 1, err))
+			if (put_fn(b, pretty, child, k, klen, depth + 1, file, err))
 				return err->code;
 		}
 		put_indent(b, pretty, depth);
@@ -866,7 +868,7 @@ static int put_fn(struct q_buf *b, int pretty, json_t *v, const char *key, size_
 			break;
 		q_buf_putc(b, '>');
 		json_array_foreach(v, i, child) {
-			if (put_fn(b, pretty, child, NULL, 0, depth + 1, err))
+			if (put_fn(b, pretty, child, NULL, 0, depth + 1, file, err))
 				return err->code;
 		}
 		put_indent(b, pretty, depth);
@@ -1233,7 +1235,7 @@ int q_xml_emit(json_t *value, const struct q_emit_opts *opts, struct q_buf *out,
 		} else if (err && err->code) {
 			return err->code;
 		} else {
-			if (put_fn(out, pretty, value, NULL, 0, 0, err))
+			if (put_fn(out, pretty, value, NULL, 0, 0, file, err))
 				return err->code;
 			q_buf_putc(out, '\n');
 		}

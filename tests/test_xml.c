@@ -12,7 +12,12 @@
  */
 #include "converters/converters.h"
 #include "extract/extract.h"
+#include "schemas/schemas.h"
 #include "tests/check.h"
+
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+#include <libxml/xpathInternals.h>
 
 #include <dirent.h>
 #include <pthread.h>
@@ -842,6 +847,146 @@ static void test_large_text(void)
 	free(s);
 }
 
+/* ---- the XSD and the JSON Schema agree ----------------------------------- */
+
+/* The values (enumerations or pattern) of a simple type of the XSD,
+ * joined by '|'. */
+static void xsd_facets(xmlXPathContextPtr x, const char *type, const char *facet, struct q_buf *out)
+{
+	char expr[256];
+	snprintf(expr, sizeof(expr), "//xs:simpleType[@name='%s']//xs:%s/@value", type, facet);
+	xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST expr, x);
+	q_buf_reset(out);
+	for (int i = 0; r && r->nodesetval && i < r->nodesetval->nodeNr; i++) {
+		xmlChar *v = xmlNodeGetContent(r->nodesetval->nodeTab[i]);
+		q_buf_printf(out, "%s%s", i ? "|" : "", (const char *)v);
+		xmlFree(v);
+	}
+	xmlXPathFreeObject(r);
+}
+
+/* The same of a JSON Schema node: enum values, or the pattern unanchored. */
+static void json_facets(json_t *node, struct q_buf *out)
+{
+	size_t i;
+	json_t *v;
+	q_buf_reset(out);
+	json_t *one = json_object_get(node, "oneOf");
+	if (one)
+		node = json_array_get(one, 1);
+	if (json_object_get(node, "enum")) {
+		json_array_foreach(json_object_get(node, "enum"), i, v)
+			q_buf_printf(out, "%s%s", i ? "|" : "", json_string_value(v));
+	} else if (json_object_get(node, "pattern")) {
+		const char *p = json_string_value(json_object_get(node, "pattern"));
+		size_t n = strlen(p);
+		q_buf_append(out, p + (p[0] == '^'), n - (p[0] == '^') - (n && p[n - 1] == '$'));
+	}
+}
+
+static void test_schemas_agree(void)
+{
+	const struct q_embedded *xe = q_schema_find("quarry.xsd"), *je = q_schema_find("quarry.schema.json");
+	xmlDocPtr xsd = xe ? xmlReadMemory(xe->data, (int)xe->size, NULL, NULL, XML_PARSE_NONET) : NULL;
+	json_t *js = je ? json_loadb(je->data, je->size, 0, NULL) : NULL;
+	CHECK("both schemas are built in and parse", xsd && js);
+	if (!xsd || !js) {
+		xmlFreeDoc(xsd);
+		json_decref(js);
+		return;
+	}
+	xmlXPathContextPtr x = xmlXPathNewContext(xsd);
+	xmlXPathRegisterNs(x, BAD_CAST "xs", BAD_CAST "http://www.w3.org/2001/XMLSchema");
+	json_t *props = json_object_get(js, "properties"), *defs = json_object_get(js, "$defs");
+#define ITEM(arr) json_object_get(json_object_get(json_object_get(props, arr), "items"), "properties")
+	static const struct {
+		const char *xsd_type, *facet, *where;
+	} pairs[] = {
+		{"encoding", "enumeration", "source.encoding"},
+		{"newline", "enumeration", "source.newline"},
+		{"paragraphKind", "enumeration", "paragraphs.kind"},
+		{"entityType", "enumeration", "entities.type"},
+		{"timexType", "enumeration", "timexes.type"},
+		{"numberKind", "enumeration", "numbers.kind"},
+		{"date", "pattern", "metadata.date"},
+		{"language", "pattern", "metadata.language"},
+		{"referenceDate", "pattern", "metadata.reference_date"},
+		{"enumerationId", "pattern", "enumerations.id"},
+		{"sha256", "pattern", "$defs.sha256"},
+		{"entityId", "pattern", "$defs.entity_id"},
+	};
+	struct q_buf a, b;
+	q_buf_init(&a, 0);
+	q_buf_init(&b, 0);
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+		char obj[32], name[128];
+		const char *key = strchr(pairs[i].where, '.') + 1;
+		snprintf(obj, sizeof(obj), "%.*s", (int)(key - 1 - pairs[i].where), pairs[i].where);
+		json_t *node;
+		if (!strcmp(obj, "$defs"))
+			node = json_object_get(defs, key);
+		else if (!strcmp(obj, "source") || !strcmp(obj, "metadata"))
+			node = json_object_get(json_object_get(json_object_get(props, obj), "properties"), key);
+		else
+			node = json_object_get(ITEM(obj), key);
+		xsd_facets(x, pairs[i].xsd_type, pairs[i].facet, &a);
+		json_facets(node, &b);
+		snprintf(name, sizeof(name), "schemas agree: %s (%s)", pairs[i].where, pairs[i].facet);
+		CHECK(name, a.len && b.len && !strcmp(a.data, b.data));
+		if (!a.len || !b.len || strcmp(a.data, b.data))
+			printf("  xsd %s, json %s\n", a.data ? a.data : "-", b.data ? b.data : "-");
+	}
+#undef ITEM
+	/* Every key of every object of the JSON Schema is an attribute or an
+	 * element of the XSD. */
+	size_t keys = 0, found = 0;
+	struct q_buf missing;
+	q_buf_init(&missing, 0);
+	json_t *stack[64];
+	size_t depth = 0;
+	stack[depth++] = js;
+	while (depth) {
+		json_t *n = stack[--depth];
+		const char *k;
+		json_t *v;
+		json_t *p = json_object_get(n, "properties");
+		json_object_foreach(p, k, v) {
+			char expr[160];
+			if (!strcmp(k, "schema") && n == js) {
+				keys++, found++;
+				continue;
+			}
+			/* Arrays inside items are repeated child elements, named
+			 * in the singular, without a wrapper. */
+			const char *e = !strcmp(k, "mentions") ? "mention" : !strcmp(k, "items") ? "item" : k;
+			snprintf(expr, sizeof(expr), "//xs:attribute[@name='%s'] | //xs:element[@name='%s']", k, e);
+			xmlXPathObjectPtr r = xmlXPathEvalExpression(BAD_CAST expr, x);
+			keys++;
+			if (r && r->nodesetval && r->nodesetval->nodeNr > 0)
+				found++;
+			else
+				q_buf_printf(&missing, " %s", k);
+			xmlXPathFreeObject(r);
+			if (depth < 62) {
+				stack[depth++] = v;
+				if (json_object_get(v, "items"))
+					stack[depth++] = json_object_get(v, "items");
+			}
+		}
+	}
+	char name[96];
+	snprintf(name, sizeof(name), "schemas agree: all %zu keys of the JSON Schema are in the XSD", keys);
+	CHECK(name, keys > 60 && found == keys);
+	if (found != keys)
+		printf("  missing:%s\n", missing.data);
+	q_buf_release(&missing);
+	q_buf_release(&a);
+	q_buf_release(&b);
+	xmlXPathFreeContext(x);
+	xmlFreeDoc(xsd);
+	json_decref(js);
+}
+
 /* ---- threads -------------------------------------------------------------- */
 
 struct job {
@@ -1072,6 +1217,7 @@ int main(int argc, char **argv)
 	test_hard_document();
 	test_not_a_document();
 	test_quarry_errors();
+	test_schemas_agree();
 	test_json_data();
 	test_fn_reader();
 	test_xml_data();
