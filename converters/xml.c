@@ -1117,7 +1117,8 @@ out:
 	return ok;
 }
 
-static int is_canonical_jsonml(json_t *v, struct q_error *err)
+/* 1 when v is canonical JsonML, 0 when not, -1 when out of memory. */
+static int is_canonical_jsonml(json_t *v)
 {
 	struct jm_check c = {NULL, 0, 0, 0};
 	const char *tag = json_string_value(json_array_get(v, 0));
@@ -1144,11 +1145,7 @@ static int is_canonical_jsonml(json_t *v, struct q_error *err)
 	}
 out:
 	free(c.scope);
-	if (c.nomem) {
-		q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
-		return 0;
-	}
-	return ok;
+	return c.nomem ? -1 : ok;
 }
 
 /* Writes canonical JsonML (checked) as XML. */
@@ -1212,7 +1209,12 @@ int q_xml_emit(json_t *value, const struct q_emit_opts *opts, struct q_buf *out,
 {
 	const char *file = opts ? opts->file : NULL;
 	int pretty = !(opts && opts->compact);
-	int rc = NOT_A_DOCUMENT;
+	int rc = NOT_A_DOCUMENT, jsonml;
+	struct q_error local;
+	if (!err) {
+		q_error_init(&local);
+		err = &local;
+	}
 	if (!value)
 		return q_error_msg(err, Q_EINTERNAL, file, "no value to write");
 	if (q_ir_is_view(value)) {
@@ -1222,7 +1224,9 @@ int q_xml_emit(json_t *value, const struct q_emit_opts *opts, struct q_buf *out,
 	}
 	if (rc == NOT_A_DOCUMENT) {
 		q_buf_puts(out, XML_DECL);
-		if (is_canonical_jsonml(value, err)) {
+		if ((jsonml = is_canonical_jsonml(value)) < 0) {
+			return q_error_msg(err, Q_ENOMEM, file, "out of memory");
+		} else if (jsonml) {
 			if (strcmp(json_string_value(json_array_get(value, 0)), "#document") == 0) {
 				for (size_t i = 1; i < json_array_size(value); i++) {
 					put_jsonml(out, json_array_get(value, i));
@@ -1232,8 +1236,6 @@ int q_xml_emit(json_t *value, const struct q_emit_opts *opts, struct q_buf *out,
 				put_jsonml(out, value);
 				q_buf_putc(out, '\n');
 			}
-		} else if (err && err->code) {
-			return err->code;
 		} else {
 			if (put_fn(out, pretty, value, NULL, 0, 0, file, err))
 				return err->code;
@@ -1516,14 +1518,16 @@ static int boolean_value(const char *s)
 }
 
 /* A JSON number from an xs:double lexical in t (modified): integer unless
- * it has '.', 'e' or 'E'; NULL when it is none, or out of range. */
-static json_t *lexical_number(struct q_buf *t, int integer_only)
+ * it has '.', 'e' or 'E'.  Returns 1 when t is no such number or out of
+ * range, else 0 with *out the number (NULL when out of memory). */
+static int lexical_number(struct q_buf *t, int integer_only, json_t **out)
 {
 	char *s = t->data;
 	size_t n = t->len, i = 0, digits = 0;
 	int real = 0;
+	*out = NULL;
 	if (!s || n == 0)
-		return NULL;
+		return 1;
 	while (n && strchr(xml_ws, s[n - 1]))
 		n--;
 	s[n] = '\0';
@@ -1539,7 +1543,7 @@ static json_t *lexical_number(struct q_buf *t, int integer_only)
 			digits++;
 	}
 	if (!digits)
-		return NULL;
+		return 1;
 	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
 		size_t e = 0;
 		real = 1;
@@ -1548,18 +1552,24 @@ static json_t *lexical_number(struct q_buf *t, int integer_only)
 		for (; i < n && s[i] >= '0' && s[i] <= '9'; i++)
 			e++;
 		if (!e)
-			return NULL;
+			return 1;
 	}
 	if (i != n || (real && integer_only))
-		return NULL;
+		return 1;
 	char *end;
 	errno = 0;
 	if (real) {
 		double d = strtod(s, &end);
-		return *end || !isfinite(d) ? NULL : json_real(d);
+		if (*end || !isfinite(d))
+			return 1;
+		*out = json_real(d);
+		return 0;
 	}
 	long long v = strtoll(s, &end, 10);
-	return *end || errno ? NULL : json_integer((json_int_t)v);
+	if (*end || errno)
+		return 1;
+	*out = json_integer((json_int_t)v);
+	return 0;
 }
 
 /* Whether `key` is listed in the element's escaped attribute. */
@@ -1599,27 +1609,32 @@ static json_t *read_field(struct reader *r, const struct field *f, xmlNodePtr el
 			return NULL;
 		const char *s = r->text.data ? r->text.data : "";
 		json_t *v = NULL;
+		int bad = 0; /* the lexical form is wrong (else NULL: no memory) */
 		switch (f->kind) {
-		case A_INT: v = lexical_number(&r->text, 1); break;
-		case A_NUM: case A_NUM_NULL: v = lexical_number(&r->text, 0); break;
+		case A_INT: bad = lexical_number(&r->text, 1, &v); break;
+		case A_NUM: case A_NUM_NULL: bad = lexical_number(&r->text, 0, &v); break;
 		case A_BOOL: {
 			int b = boolean_value(s);
-			v = b < 0 ? NULL : json_boolean(b);
+			bad = b < 0;
+			v = bad ? NULL : json_boolean(b);
 			break;
 		}
 		default:
 			if (listed_escaped(el, f->key)) {
 				struct q_buf plain;
 				q_buf_init(&plain, 0);
-				if (unescape(s, r->text.len, &plain) == 0 && !plain.failed)
+				bad = unescape(s, r->text.len, &plain) != 0;
+				if (!bad && !plain.failed)
 					v = json_stringn(plain.data ? plain.data : "", plain.len);
 				q_buf_release(&plain);
 			} else {
 				v = json_stringn(s, r->text.len);
 			}
 		}
-		if (!v)
+		if (bad)
 			fail(r, Q_EINVALID, el, "<%s>: bad value of %s: '%.40s'", (const char *)el->name, f->key, s);
+		else if (!v)
+			nomem(r);
 		return v;
 	}
 	if (f->kind == CONTENT)
@@ -1916,7 +1931,7 @@ static json_t *read_fn(struct reader *r, xmlNodePtr el, int depth, int in_map)
 		}
 		break;
 	case 3:
-		if (!(v = lexical_number(&r->text, 0)))
+		if (lexical_number(&r->text, 0, &v))
 			fail(r, Q_EINVALID, el, "json-to-xml: '%.40s' is not a JSON number (or out of range)", s);
 		break;
 	case 4: {
@@ -2039,6 +2054,15 @@ static int jsonml_children(struct reader *r, xmlNodePtr n, json_t *arr, int dept
 	return 0;
 }
 
+/* attrs[key] = v; takes both references, even on failure (1). */
+static int set_member(json_t *attrs, json_t *key, json_t *v)
+{
+	int bad = !key || !v || json_object_set_new(attrs, json_string_value(key), json_incref(v));
+	json_decref(key);
+	json_decref(v);
+	return bad;
+}
+
 static json_t *read_jsonml(struct reader *r, xmlNodePtr el, int depth)
 {
 	/* The array, its attributes object and the values in that. */
@@ -2056,8 +2080,7 @@ static json_t *read_jsonml(struct reader *r, xmlNodePtr el, int depth)
 		for (xmlNsPtr ns = el->nsDef; ns; ns = ns->next) {
 			json_t *k = qualified(ns->prefix ? BAD_CAST "xmlns" : NULL, ns->prefix ? ns->prefix : BAD_CAST "xmlns");
 			json_t *v = json_string(ns->href ? (const char *)ns->href : "");
-			int bad = !k || !v || json_object_set_new(attrs, json_string_value(k), v);
-			json_decref(k);
+			int bad = set_member(attrs, k, v);
 			if (bad) {
 				nomem(r);
 				goto fail;
@@ -2072,10 +2095,11 @@ static json_t *read_jsonml(struct reader *r, xmlNodePtr el, int depth)
 			}
 			q_buf_reset(&r->text);
 			rc = gather_text(r, a->children, 0);
+			if (!rc && r->text.failed)
+				rc = nomem(r);
 			json_t *v = rc ? NULL : json_stringn(r->text.data ? r->text.data : "", r->text.len);
 			q_buf_reset(&r->text);
-			int bad = !v || json_object_set_new(attrs, json_string_value(k), v);
-			json_decref(k);
+			int bad = set_member(attrs, k, v);
 			if (bad) {
 				if (!rc)
 					nomem(r);
@@ -2156,6 +2180,11 @@ int q_xml_read(const char *data, size_t len, size_t *pos, const char *file, json
 	struct reader r;
 	struct capture cap;
 	struct handlers h;
+	struct q_error local;
+	if (!err) {
+		q_error_init(&local);
+		err = &local;
+	}
 	*value = NULL;
 	memset(&r, 0, sizeof(r));
 	while (p < len && (data[p] == ' ' || data[p] == '\t' || data[p] == '\n' || data[p] == '\r'))

@@ -1117,6 +1117,68 @@ static void test_fuzz_seeds(void)
 	q_buf_release(&raw);
 }
 
+/* ---- out of memory: the N-th jansson allocation fails ----------------------- */
+
+static long alloc_countdown = -1;
+
+static void *failing_malloc(size_t n)
+{
+	if (alloc_countdown == 0)
+		return NULL;
+	if (alloc_countdown > 0)
+		alloc_countdown--;
+	return malloc(n);
+}
+
+static void test_out_of_memory(void)
+{
+	static const char *const files[] = {
+		"fixtures/xml/namespaces.xml",
+		"fixtures/xml/comments-pis.xml",
+		"tests/fuzz/corpus/xml/fn-map.xml",
+		"tests/fuzz/corpus/xml/quarry-doc.xml",
+	};
+	struct q_buf raw;
+	q_buf_init(&raw, 0);
+	for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+		size_t errors = 0, values = 0, wrong = 0;
+		if (read_whole(files[f], &raw))
+			continue;
+		/* Read once to count nothing but to warm up libxml2 and the XSD. */
+		struct q_error err;
+		json_decref(read_xml(raw.data, raw.len, &err));
+		json_set_alloc_funcs(failing_malloc, free);
+		for (long n = 0; n < 2000; n++) {
+			alloc_countdown = n;
+			json_t *v = read_xml(raw.data, raw.len, &err);
+			int rc = 0;
+			if (v) {
+				char *xml = emit_xml(v, 0, &rc);
+				free(xml);
+			}
+			int failed = alloc_countdown == 0;
+			alloc_countdown = -1;
+			if (v)
+				values++;
+			else
+				errors++;
+			if (!v && err.code != Q_ENOMEM) {
+				wrong++;
+				printf("  at allocation %ld: %s\n", n, err.message);
+			}
+			json_decref(v);
+			if (!failed)
+				break;
+		}
+		json_set_alloc_funcs(malloc, free);
+		char name[160];
+		snprintf(name, sizeof(name), "out of memory at each allocation: %s (%zu failures, all Q_ENOMEM)",
+			 files[f], errors);
+		CHECK(name, errors > 0 && wrong == 0);
+	}
+	q_buf_release(&raw);
+}
+
 /* ---- helper modes for tests/xml_tools.sh ---------------------------------- */
 
 struct writer_ctx {
@@ -1224,6 +1286,7 @@ int main(int argc, char **argv)
 	test_security();
 	test_large_text();
 	test_threads();
+	test_out_of_memory();
 	test_fixture_files();
 	test_fuzz_seeds();
 	return CHECK_DONE();
