@@ -48,6 +48,7 @@
 #include <libxml/xmlschemas.h>
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <math.h>
 #include <pthread.h>
@@ -82,7 +83,10 @@ struct capture {
 static void capture_error(void *ctx, xmlErrorPtr e)
 {
 	struct capture *c = ctx;
-	if (!c || !e || e->level < XML_ERR_ERROR || c->have)
+	/* A namespace name that is no URI by libxml2's parser is reported as
+	 * an error, but Namespaces in XML only recommends URI references;
+	 * the document is kept. */
+	if (!c || !e || e->level < XML_ERR_ERROR || c->have || e->code == XML_WAR_NS_URI)
 		return;
 	c->have = 1;
 	c->code = e->code;
@@ -578,12 +582,17 @@ struct qwriter {
 	char why[128]; /* which, and how */
 };
 
-static void misfit(struct qwriter *w, const char *fmt, const char *key)
+static void misfit(struct qwriter *w, const char *fmt, ...) Q_PRINTF(2, 3);
+
+static void misfit(struct qwriter *w, const char *fmt, ...)
 {
+	va_list ap;
 	if (w->misfit)
 		return;
 	w->misfit = 1;
-	snprintf(w->why, sizeof(w->why), fmt, key);
+	va_start(ap, fmt);
+	vsnprintf(w->why, sizeof(w->why), fmt, ap);
+	va_end(ap);
 }
 
 /* Why obj does not have exactly the fields of rec. */
@@ -1689,6 +1698,10 @@ static json_t *read_record(struct reader *r, const struct record *rec, xmlNodePt
 		nomem(r);
 		return NULL;
 	}
+	for (xmlNodePtr n = el->children; n && !(r->warned & WARN_COMMENT); n = n->next)
+		if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE)
+			warn_once(r, WARN_COMMENT, "%s",
+				  "comments and processing instructions inside data are dropped");
 	for (size_t i = 0; i < rec->count; i++) {
 		const struct field *f = &rec->fields[i];
 		json_t *v = read_field(r, f, el, &child);
@@ -2061,6 +2074,26 @@ static int jsonml_children(struct reader *r, xmlNodePtr n, json_t *arr, int dept
 	return 0;
 }
 
+/*
+ * A namespace declaration's value.  Without XML_PARSE_NOENT libxml2 keeps
+ * it as written in its attribute-value form: '&' as "&#38;" and entity
+ * references as "&name;"; they are resolved here as in any attribute.
+ */
+static json_t *namespace_name(struct reader *r, const xmlChar *href)
+{
+	if (!href || !strchr((const char *)href, '&'))
+		return json_string_nocheck(href ? (const char *)href : "");
+	xmlNodePtr list = xmlStringGetNodeList(r->doc, href);
+	q_buf_reset(&r->text);
+	int rc = gather_text(r, list, 0);
+	xmlFreeNodeList(list);
+	if (!rc && r->text.failed)
+		rc = nomem(r);
+	json_t *v = rc ? NULL : json_stringn_nocheck(r->text.data ? r->text.data : "", r->text.len);
+	q_buf_reset(&r->text);
+	return v;
+}
+
 /* attrs[key] = v; takes both references, even on failure (1). */
 static int set_member(json_t *attrs, json_t *key, json_t *v)
 {
@@ -2086,9 +2119,12 @@ static json_t *read_jsonml(struct reader *r, xmlNodePtr el, int depth)
 			goto fail;
 		for (xmlNsPtr ns = el->nsDef; ns; ns = ns->next) {
 			json_t *k = qualified(ns->prefix ? BAD_CAST "xmlns" : NULL, ns->prefix ? ns->prefix : BAD_CAST "xmlns");
-			json_t *v = json_string_nocheck(ns->href ? (const char *)ns->href : "");
-			int bad = set_member(attrs, k, v);
-			if (bad) {
+			json_t *v = namespace_name(r, ns->href);
+			if (!v && r->err->code) {
+				json_decref(k);
+				goto fail;
+			}
+			if (set_member(attrs, k, v)) {
 				nomem(r);
 				goto fail;
 			}
@@ -2233,6 +2269,11 @@ int q_xml_read(const char *data, size_t len, size_t *pos, const char *file, json
 	} else {
 		const char *ns = root->ns ? (const char *)root->ns->href : "";
 		check_dtd(&r);
+		if (!strcmp(ns, Q_XML_NAMESPACE) || !strcmp(ns, Q_XML_FN_NAMESPACE))
+			for (xmlNodePtr n = r.doc->children; n; n = n->next)
+				if (n->type == XML_COMMENT_NODE || n->type == XML_PI_NODE)
+					warn_once(&r, WARN_COMMENT, "%s",
+						  "comments and processing instructions around data are dropped");
 		if (!strcmp(ns, Q_XML_NAMESPACE))
 			*value = read_quarry(&r, root);
 		else if (!strcmp(ns, Q_XML_FN_NAMESPACE))

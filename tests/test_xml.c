@@ -575,6 +575,7 @@ static void test_json_data(void)
 		{"JsonML: namespaces",
 		 "[\"a:x\", {\"xmlns:a\": \"urn:a\", \"xmlns\": \"urn:d\", \"a:k\": \"v\", \"k\": \"w\"}, "
 		 "[\"y\", {\"xmlns\": \"\"}], [\"a:z\", {\"xmlns:a\": \"urn:other\"}]]"},
+		{"JsonML: odd namespace names", "[\"p\", {\"xmlns\": \"a&b <c> %zz\", \"xmlns:x\": \"&#38;\"}]"},
 		{"JsonML: xml prefix", "[\"p\", {\"xml:lang\": \"en\", \"xml:space\": \"preserve\"}]"},
 		{"JsonML: comments and PIs", "[\"p\", [\"!--\", \" note \"], [\"!--\", \"\"], [\"?pi\", \"\"], [\"?pi\", \"data ?\"]]"},
 		{"JsonML: document", "[\"#document\", [\"?xml-stylesheet\", \"href=\\\"a.xsl\\\"\"], [\"!--\", \"c\"], [\"root\"], [\"!--\", \"end\"]]"},
@@ -712,6 +713,11 @@ static void test_xml_data(void)
 		     "[\"p\", [\"!--\", \"c\"], [\"?t\", \"d\"], [\"?e\", \"\"]]");
 	expect_value("JsonML: a top-level comment makes a #document", "<!--a--><p/><?z?>",
 		     "[\"#document\", [\"!--\", \"a\"], [\"p\"], [\"?z\", \"\"]]");
+	expect_value("JsonML: & and entities in a namespace name",
+		     "<!DOCTYPE p [<!ENTITY e \"x\">]><p xmlns=\"urn:a?b=1&amp;c=&e;\" xmlns:q=\"urn:&#38;\"/>",
+		     "[\"p\", {\"xmlns\": \"urn:a?b=1&c=x\", \"xmlns:q\": \"urn:&\"}]");
+	expect_value("JsonML: a namespace name that is no URI", "<p xmlns=\"a b%zz\"/>",
+		     "[\"p\", {\"xmlns\": \"a b%zz\"}]");
 	expect_value("JsonML: other encodings",
 		     "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><p>caf\xE9</p>", "[\"p\", \"caf\\u00e9\"]");
 	expect_value("JsonML: byte order mark", "\xEF\xBB\xBF<p/>", "[\"p\"]");
