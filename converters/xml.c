@@ -67,6 +67,14 @@
 #define Q_XML_MAX_ENTITY_NESTING 64
 /* A text node is split before it reaches libxml2's 10 MB limit. */
 #define Q_XML_TEXT_SPLIT (4u << 20)
+/*
+ * What libxml2 reads without XML_PARSE_HUGE bounds canonical JsonML: an
+ * attribute value, comment or processing instruction of at most 1 MB
+ * (libxml2 stops at 10 MB of a value it stores with '&' as "&#38;"),
+ * names as long as XML_MAX_NAME_LENGTH.  Longer ones go out as
+ * json-to-xml, where they are text.
+ */
+#define Q_XML_MAX_VALUE 1000000u
 
 #define XML_DECL "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 
@@ -372,7 +380,7 @@ static int is_ncname(const char *s, size_t len)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0;
-	if (len == 0)
+	if (len == 0 || len > XML_MAX_NAME_LENGTH)
 		return 0;
 	while (i < len) {
 		uint32_t c;
@@ -981,10 +989,16 @@ static int is_xml_text(json_t *s)
 	return json_is_string(s) && !has_unxml(json_string_value(s), json_string_length(s));
 }
 
+/* An attribute value, comment or processing instruction libxml2 reads. */
+static int is_xml_value(json_t *s)
+{
+	return is_xml_text(s) && json_string_length(s) <= Q_XML_MAX_VALUE;
+}
+
 static int comment_ok(json_t *v)
 {
 	json_t *t = json_array_get(v, 1);
-	if (json_array_size(v) != 2 || !is_xml_text(t))
+	if (json_array_size(v) != 2 || !is_xml_value(t))
 		return 0;
 	const char *s = json_string_value(t);
 	size_t n = json_string_length(t);
@@ -999,7 +1013,7 @@ static int pi_ok(json_t *v)
 	const char *name = json_string_value(json_array_get(v, 0));
 	size_t nlen = json_string_length(json_array_get(v, 0));
 	json_t *t = json_array_get(v, 1);
-	if (json_array_size(v) != 2 || !is_xml_text(t) || !is_ncname(name + 1, nlen - 1))
+	if (json_array_size(v) != 2 || !is_xml_value(t) || !is_ncname(name + 1, nlen - 1))
 		return 0;
 	if (nlen == 4 && strncasecmp(name + 1, "xml", 3) == 0)
 		return 0;
@@ -1073,7 +1087,7 @@ static int element_ok(struct jm_check *c, json_t *v, int depth, int root)
 		from = 2;
 		/* Declarations first: they are in force for the whole element. */
 		json_object_keylen_foreach(attrs, k, klen, val) {
-			if (!is_xml_text(val))
+			if (!is_xml_value(val))
 				goto out;
 			const char *uri = json_string_value(val);
 			int reserved = !strcmp(uri, XML_NS_URI) || !strcmp(uri, XMLNS_NS_URI);

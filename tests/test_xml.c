@@ -850,6 +850,21 @@ static void test_large_text(void)
 	CHECK("JsonML: the 11 MB text is written as XML", xml && !strncmp(xml + strlen(XML_DECL_TEST), "<p>", 3));
 	free(xml);
 	json_decref(v);
+
+	/* Past what libxml2 reads in one attribute or name: json-to-xml. */
+	s[1500000] = '\0';
+	v = json_pack("[s{ss}]", "p", "a", s);
+	CHECK("JsonML: a 1.5 MB attribute value goes out as json-to-xml", same_after_xml(v, 1, &xml));
+	CHECK("JsonML: ... not as an attribute", xml && strstr(xml, "<array xmlns="));
+	free(xml);
+	json_decref(v);
+	memset(s, 'n', 60000);
+	s[60000] = '\0';
+	v = json_pack("[s]", s);
+	CHECK("JsonML: a 60000-character name goes out as json-to-xml", same_after_xml(v, 1, &xml));
+	CHECK("JsonML: ... not as an element", xml && strstr(xml, "<array xmlns="));
+	free(xml);
+	json_decref(v);
 	free(s);
 }
 
