@@ -23,7 +23,7 @@ TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 BENCH_BINS := $(BUILD)/bench/bench_stages
 SCHEMA_FILES := $(sort $(wildcard schemas/*.json schemas/*.xsd schemas/csv/*.json))
 DEB_PACKAGES := gcc make pkg-config libjansson-dev libyaml-dev libxml2-dev \
-	libcsv-dev libpcre2-dev python3 python3-jsonschema python3-yaml jq
+	libcsv-dev libpcre2-dev python3 python3-jsonschema python3-yaml jq libxml2-utils
 
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
