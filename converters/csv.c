@@ -1144,7 +1144,7 @@ static int leaf(struct q_csv_writer *w, json_t *v, int learn, struct q_error *er
 					   "record %zu has a column '%s' that the header "
 					   "(taken from the first record) lacks; read the input "
 					   "twice to collect every column first",
-					   w->records + 1, p);
+					   w->records, p);
 		c = colmap_add(&w->cols, p, w->path.len, h);
 		if (c < 0 || grow_cells(w, w->cols.n))
 			return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
@@ -1288,7 +1288,9 @@ static int same(json_t *orig, json_t *back, struct q_buf *at, char *why, size_t 
 				path_key(at, k, klen, mark > 0);
 				json_t *b = json_object_getn(back, k, klen);
 				ok = b ? same(child, b, at, why, whylen) : 0;
-				if (!b)
+				if (!b && (json_is_object(child) || json_is_array(child)))
+					same(child, json_null(), at, why, whylen); /* says why */
+				else if (!b)
 					snprintf(why, whylen, "'%s' does not read back", at->data);
 				path_cut(at, mark);
 				if (!ok)

@@ -1,6 +1,7 @@
 /* number.c — doubles printed in their shortest exact form. */
 #include "util/util.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,8 +21,59 @@ static void tidy_exponent(char *num)
 	memmove(d, src, strlen(src) + 1);
 }
 
+/*
+ * The common case without printf: 1e-4 <= |v| < 9.5e14 with at most 15
+ * significant digits.  The fewest fraction digits k for which
+ * round(v * 10^k) / 10^k == v give the decimal that reads back as v (the
+ * division of two exact integers rounds like strtod does), and at 15
+ * digits or fewer the decimals are spaced wider than v's ulp, so it is the
+ * only one and the one %.Pg prints.  Returns 0 when v is not such a value.
+ */
+static size_t format_fast(double v, char out[32])
+{
+	double a = fabs(v), p = 1;
+	if (!(a >= 1e-4 && a < 9.5e14)) /* %.0e of more gives 1e+15 */
+		return 0;
+	for (int k = 0; k <= 18 && a * p < 1e15; k++, p *= 10) {
+		double r = nearbyint(a * p);
+		if (r / p != a)
+			continue;
+		char digits[24];
+		int n = 0;
+		unsigned long long u = (unsigned long long)r;
+		do
+			digits[n++] = (char)('0' + u % 10);
+		while (u /= 10);
+		size_t len = 0;
+		if (v < 0)
+			out[len++] = '-';
+		if (n <= k) {
+			out[len++] = '0';
+			out[len++] = '.';
+			for (int z = n; z < k; z++)
+				out[len++] = '0';
+			while (n > 0)
+				out[len++] = digits[--n];
+		} else {
+			while (n > k)
+				out[len++] = digits[--n];
+			out[len++] = '.';
+			if (k == 0)
+				out[len++] = '0';
+			while (n > 0)
+				out[len++] = digits[--n];
+		}
+		out[len] = '\0';
+		return len;
+	}
+	return 0;
+}
+
 size_t q_format_double(double v, char out[32])
 {
+	size_t fast = format_fast(v, out);
+	if (fast)
+		return fast;
 	int precision = 1;
 	/* 17 significant digits always read back exactly; fewer often do. */
 	for (; precision < 17; precision++) {

@@ -1048,7 +1048,7 @@ int q_package_row(struct q_package *p, long line, char *const *cells,
 			if (r < 0)
 				goto nomem;
 			if (r)
-				problem(p->out, t->file, line, s->fields[s->pk[0]].name,
+				problem(p->out, t->file, line, s->fields[s->pk[s->npk - 1]].name,
 					"the primary key (%s) repeats an earlier row's", p->disp.data);
 		}
 	}
@@ -1072,7 +1072,7 @@ int q_package_row(struct q_package *p, long line, char *const *cells,
 		struct ptable *ref = fk->resource[0] ? find_table(p, fk->resource) : t;
 		if (ref && ref->complete && ref != t) {
 			if (refers_to_pk(ref, fk) && !kset_has(&ref->pk, p->tuple.data, p->tuple.len))
-				problem(p->out, t->file, line, s->fields[fk->fields[0]].name,
+				problem(p->out, t->file, line, s->fields[fk->fields[fk->n - 1]].name,
 					"(%s) refers to no row of %s", p->disp.data, fk->resource);
 			continue;
 		}
@@ -1137,7 +1137,7 @@ int q_package_finish(struct q_package *p, struct q_error *err)
 		const struct fkey *fk = &t->s->fks[d->fk];
 		struct ptable *ref = fk->resource[0] ? find_table(p, fk->resource) : t;
 		if (ref && refers_to_pk(ref, fk) && !kset_has(&ref->pk, d->tuple, d->len))
-			problem(p->out, t->file, d->line, t->s->fields[fk->fields[0]].name,
+			problem(p->out, t->file, d->line, t->s->fields[fk->fields[fk->n - 1]].name,
 				"(%s) refers to no row of %s", d->shown, ref->resource);
 	}
 	return 0;
