@@ -20,10 +20,12 @@ LIB_SRCS := $(wildcard util/*.c ir/*.c extract/*.c converters/*.c \
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas_data.o
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+# Helpers the shell tests call (not tests themselves).
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
 BENCH_BINS := $(BUILD)/bench/bench_stages
 SCHEMA_FILES := $(sort $(wildcard schemas/*.json schemas/*.xsd schemas/csv/*.json))
 DEB_PACKAGES := gcc make pkg-config libjansson-dev libyaml-dev libxml2-dev \
-	libcsv-dev libpcre2-dev python3 python3-jsonschema jq
+	libcsv-dev libpcre2-dev python3 python3-jsonschema jq sqlite3
 
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
@@ -57,6 +59,10 @@ $(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
+$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libquarry.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
+
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
@@ -68,7 +74,7 @@ test: deps
 	$(MAKE) --no-print-directory check-asan || status=1; \
 	exit $$status
 
-check: all $(TEST_BINS)
+check: all $(TEST_BINS) $(TOOL_BINS)
 	@tests/run.sh $(BUILD)
 
 check-asan:

@@ -956,7 +956,8 @@ static int attach_rows(struct reader *r, int ti, struct q_error *err)
 	const struct tdef *t = &tables[ti];
 	struct loaded *rows = r->all[ti];
 	size_t n = r->nall[ti];
-	qsort(rows, n, sizeof(*rows), cmp_loaded);
+	if (n)
+		qsort(rows, n, sizeof(*rows), cmp_loaded);
 	char file[64];
 	snprintf(file, sizeof(file), "%s.csv", t->name);
 	for (size_t i = 0, k = 0; i < n; i++) {
