@@ -204,4 +204,18 @@ int q_csv_writer_finish(struct q_csv_writer *w, struct q_buf *out,
 			struct q_error *err);
 void q_csv_writer_free(struct q_csv_writer *w);
 
+/*
+ * JSON or NDJSON text of records straight to CSV, without building the
+ * whole tree: the columns come from a scan of the text (keys decoded,
+ * values skipped), then each record is parsed, written and freed in turn.
+ * A top-level array gives its elements as records, so do the arrays among
+ * NDJSON values.  flush (may be NULL) is called whenever out holds 1 MiB
+ * or more, to write it and reset it; memory then stays constant beyond the
+ * input text.  Same table and warnings as q_csv_emit.
+ */
+int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts,
+		    struct q_buf *out,
+		    int (*flush)(void *ctx, struct q_buf *out, struct q_error *err),
+		    void *ctx, struct q_error *err);
+
 #endif

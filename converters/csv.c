@@ -1498,3 +1498,369 @@ int q_csv_emit(json_t *value, const struct q_emit_opts *opts, struct q_buf *out,
 	q_csv_writer_free(w);
 	return rc;
 }
+
+/* ---- JSON text straight to CSV ------------------------------------------------- */
+
+/*
+ * The columns of JSON text found without building it: a walk over the
+ * bytes that decodes keys only and skips values.  It collects the same
+ * escaped paths as flatten(); anything it does not expect (invalid JSON,
+ * a key with an escape it cannot decode) makes it give up, and the caller
+ * learns the columns the slow way instead.
+ */
+struct scan {
+	const char *s;
+	size_t len, i;
+	struct q_csv_writer *w;
+	struct q_buf key;
+	struct q_error *err;
+	int rc;	     /* an error of the writer (out of memory) */
+	int collect; /* 0 while skipping what is not a record */
+};
+
+static void scan_ws(struct scan *sc)
+{
+	while (sc->i < sc->len && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\n' ||
+				   sc->s[sc->i] == '\r' || sc->s[sc->i] == '\t'))
+		sc->i++;
+}
+
+static int hex4(const char *s, unsigned *v)
+{
+	*v = 0;
+	for (int k = 0; k < 4; k++) {
+		char c = s[k];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+				: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return 0;
+		*v = *v * 16 + (unsigned)d;
+	}
+	return 1;
+}
+
+/* A string at sc->i; decoded into sc->key when keep.  0 on failure. */
+static int scan_string(struct scan *sc, int keep)
+{
+	if (sc->i >= sc->len || sc->s[sc->i] != '"')
+		return 0;
+	size_t i = sc->i + 1;
+	if (keep)
+		q_buf_reset(&sc->key);
+	for (;;) {
+		const char *q = memchr(sc->s + i, '"', sc->len - i);
+		const char *b = memchr(sc->s + i, '\\', (q ? (size_t)(q - sc->s) : sc->len) - i);
+		if (!q)
+			return 0;
+		if (!b) {
+			if (keep)
+				q_buf_append(&sc->key, sc->s + i, (size_t)(q - sc->s) - i);
+			sc->i = (size_t)(q - sc->s) + 1;
+			return 1;
+		}
+		size_t at = (size_t)(b - sc->s);
+		if (keep)
+			q_buf_append(&sc->key, sc->s + i, at - i);
+		if (at + 1 >= sc->len)
+			return 0;
+		char e = sc->s[at + 1];
+		const char *plain = strchr("\"\\/bfnrt", e);
+		if (plain && e) {
+			static const char out[] = "\"\\/\b\f\n\r\t";
+			if (keep)
+				q_buf_putc(&sc->key, out[plain - "\"\\/bfnrt"]);
+			i = at + 2;
+			continue;
+		}
+		unsigned cp, lo;
+		if (e != 'u' || at + 6 > sc->len || !hex4(sc->s + at + 2, &cp))
+			return 0;
+		i = at + 6;
+		if (cp >= 0xD800 && cp < 0xDC00) {
+			if (i + 6 > sc->len || sc->s[i] != '\\' || sc->s[i + 1] != 'u' ||
+			    !hex4(sc->s + i + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+				return 0;
+			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			i += 6;
+		} else if (cp >= 0xDC00 && cp < 0xE000) {
+			return 0;
+		}
+		if (keep) {
+			char u[4];
+			q_buf_append(&sc->key, u, q_utf8_encode(cp, u));
+		}
+	}
+}
+
+static int scan_value(struct scan *sc, int depth)
+{
+	if (depth > Q_MAX_DEPTH)
+		return 0;
+	scan_ws(sc);
+	if (sc->i >= sc->len)
+		return 0;
+	char c = sc->s[sc->i];
+	struct q_buf *path = &sc->w->path;
+	size_t mark = path->len;
+	if (c == '{') {
+		sc->i++;
+		scan_ws(sc);
+		if (sc->i < sc->len && sc->s[sc->i] == '}') {
+			sc->i++;
+			return 1;
+		}
+		for (;;) {
+			scan_ws(sc);
+			if (!scan_string(sc, 1))
+				return 0;
+			scan_ws(sc);
+			if (sc->i >= sc->len || sc->s[sc->i] != ':')
+				return 0;
+			sc->i++;
+			path_key(path, sc->key.data ? sc->key.data : "", sc->key.len, depth);
+			int ok = scan_value(sc, depth + 1);
+			path_cut(path, mark);
+			if (!ok)
+				return 0;
+			scan_ws(sc);
+			if (sc->i < sc->len && sc->s[sc->i] == ',') {
+				sc->i++;
+				continue;
+			}
+			if (sc->i < sc->len && sc->s[sc->i] == '}') {
+				sc->i++;
+				return 1;
+			}
+			return 0;
+		}
+	}
+	if (c == '[') {
+		sc->i++;
+		scan_ws(sc);
+		if (sc->i < sc->len && sc->s[sc->i] == ']') {
+			sc->i++;
+			return 1;
+		}
+		for (size_t n = 0;; n++) {
+			put_index(path, n);
+			int ok = scan_value(sc, depth + 1);
+			path_cut(path, mark);
+			if (!ok)
+				return 0;
+			scan_ws(sc);
+			if (sc->i < sc->len && sc->s[sc->i] == ',') {
+				sc->i++;
+				continue;
+			}
+			if (sc->i < sc->len && sc->s[sc->i] == ']') {
+				sc->i++;
+				return 1;
+			}
+			return 0;
+		}
+	}
+	if (c == '"') {
+		if (!scan_string(sc, 0))
+			return 0;
+	} else {
+		size_t start = sc->i;
+		while (sc->i < sc->len && strchr("+-.0123456789eEtruefalsn", sc->s[sc->i]) &&
+		       sc->s[sc->i])
+			sc->i++;
+		if (sc->i == start)
+			return 0;
+	}
+	if (depth == 0 || !sc->collect) /* no column */
+		return 1;
+	if (sc->w->path.failed || leaf(sc->w, NULL, 1, sc->err)) {
+		sc->rc = sc->err->code ? sc->err->code : Q_ENOMEM;
+		return 0;
+	}
+	return 1;
+}
+
+/* A record, or an array of records, at the top. */
+static int scan_top(struct scan *sc)
+{
+	scan_ws(sc);
+	if (sc->i < sc->len && sc->s[sc->i] == '[') {
+		sc->i++;
+		scan_ws(sc);
+		if (sc->i < sc->len && sc->s[sc->i] == ']') {
+			sc->i++;
+			return 1;
+		}
+		for (;;) {
+			scan_ws(sc);
+			q_buf_reset(&sc->w->path);
+			if (sc->i < sc->len && sc->s[sc->i] == '{') {
+				if (!scan_value(sc, 0))
+					return 0;
+			} else {
+				/* Not a record: skipped, its cells collect nothing. */
+				sc->collect = 0;
+				int ok = scan_value(sc, 0);
+				sc->collect = 1;
+				if (!ok)
+					return 0;
+			}
+			scan_ws(sc);
+			if (sc->i < sc->len && sc->s[sc->i] == ',') {
+				sc->i++;
+				continue;
+			}
+			if (sc->i < sc->len && sc->s[sc->i] == ']') {
+				sc->i++;
+				return 1;
+			}
+			return 0;
+		}
+	}
+	q_buf_reset(&sc->w->path);
+	return scan_value(sc, 0);
+}
+
+/* Each top-level value of JSON or NDJSON text, parsed one at a time; an
+ * array's elements are handed out one by one.  fn returns 0 to go on. */
+static int each_record(const char *data, size_t len, const char *file,
+		       int (*fn)(void *ctx, json_t *rec, struct q_error *err), void *ctx,
+		       struct q_error *err)
+{
+	size_t pos = 0;
+	json_error_t jerr;
+	const size_t flags = JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK |
+			     JSON_DECODE_ANY | JSON_ALLOW_NUL;
+	for (;;) {
+		while (pos < len && strchr(" \t\r\n", data[pos]) && data[pos])
+			pos++;
+		if (pos >= len)
+			return 0;
+		if (data[pos] != '[') {
+			json_t *v;
+			size_t at = pos;
+			int rc = q_json_read(data, len, &at, file, &v, err);
+			if (rc || !v)
+				return rc;
+			rc = fn(ctx, v, err);
+			json_decref(v);
+			if (rc)
+				return rc;
+			pos = at;
+			continue;
+		}
+		/* An array: its elements one by one. */
+		size_t start = pos++;
+		for (size_t n = 0;; n++) {
+			while (pos < len && strchr(" \t\r\n", data[pos]) && data[pos])
+				pos++;
+			if (pos < len && data[pos] == ']' && n == 0) {
+				pos++;
+				break;
+			}
+			json_t *v = pos < len ? json_loadb(data + pos, len - pos, flags, &jerr) : NULL;
+			if (!v) {
+				/* Let the whole-value reader say what is wrong, and where. */
+				json_t *all = NULL;
+				size_t at = start;
+				int rc = q_json_read(data, len, &at, file, &all, err);
+				json_decref(all);
+				return rc ? rc : q_error_msg(err, Q_ESYNTAX, file, "invalid JSON");
+			}
+			pos += (size_t)jerr.position;
+			int rc = fn(ctx, v, err);
+			json_decref(v);
+			if (rc)
+				return rc;
+			while (pos < len && strchr(" \t\r\n", data[pos]) && data[pos])
+				pos++;
+			if (pos < len && data[pos] == ',') {
+				pos++;
+				continue;
+			}
+			if (pos < len && data[pos] == ']') {
+				pos++;
+				break;
+			}
+			json_t *all = NULL;
+			size_t at = start;
+			rc = q_json_read(data, len, &at, file, &all, err);
+			json_decref(all);
+			return rc ? rc : q_error_msg(err, Q_ESYNTAX, file, "invalid JSON");
+		}
+	}
+}
+
+struct streamer {
+	struct q_csv_writer *w;
+	struct q_buf *out;
+	int (*flush)(void *ctx, struct q_buf *out, struct q_error *err);
+	void *ctx;
+	int learn;
+	size_t values, scalars;
+};
+
+static int stream_one(void *ctx, json_t *v, struct q_error *err)
+{
+	struct streamer *st = ctx;
+	if (st->learn)
+		return q_csv_writer_learn(st->w, v, err);
+	int rc = q_csv_writer_put(st->w, v, st->out, err);
+	if (!rc && st->flush && st->out->len >= ((size_t)1 << 20))
+		rc = st->flush(st->ctx, st->out, err);
+	return rc;
+}
+
+/* Top-level values that are arrays give their elements as records. */
+static int stream_value(void *ctx, json_t *v, struct q_error *err)
+{
+	struct streamer *st = ctx;
+	st->values++;
+	if (!json_is_array(v))
+		return stream_one(ctx, v, err);
+	size_t i;
+	json_t *e;
+	json_array_foreach(v, i, e) {
+		int rc = stream_one(ctx, e, err);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts,
+		    struct q_buf *out,
+		    int (*flush)(void *ctx, struct q_buf *out, struct q_error *err),
+		    void *ctx, struct q_error *err)
+{
+	const char *file = opts && opts->file ? opts->file : "";
+	struct q_csv_writer *w = q_csv_writer_new(opts);
+	if (!w)
+		return q_error_msg(err, Q_ENOMEM, file, "out of memory");
+	struct scan sc = {data, len, 0, w, {0}, err, 0, 1};
+	q_buf_init(&sc.key, 0);
+	/* Pass 1: the columns, from a scan of the text, else by parsing. */
+	int scanned = 1;
+	while (scanned) {
+		scan_ws(&sc);
+		if (sc.i >= sc.len)
+			break;
+		scanned = scan_top(&sc);
+	}
+	q_buf_release(&sc.key);
+	int rc = sc.rc;
+	struct streamer st = {w, out, flush, ctx, 0, 0, 0};
+	if (!rc && !scanned) {
+		colmap_release(&w->cols);
+		st.learn = 1;
+		rc = each_record(data, len, file, stream_value, &st, err);
+		st.learn = 0;
+		st.values = 0;
+	}
+	/* Pass 2: one record at a time. */
+	if (!rc)
+		rc = each_record(data, len, file, stream_value, &st, err);
+	if (!rc)
+		rc = q_csv_writer_finish(w, out, err);
+	q_csv_writer_free(w);
+	return rc;
+}

@@ -341,6 +341,78 @@ static void test_streaming(void)
 	json_decref(r2);
 }
 
+/* q_csv_from_json gives what q_csv_emit gives, warnings included. */
+static void same_stream(const char *name, const char *text, const char *as_array)
+{
+	char *w1, *w2;
+	char *want = emit(as_array ? as_array : text, Q_CSV_RFC4180, &w1);
+	struct q_buf b;
+	struct q_error err;
+	struct q_emit_opts o = {0, Q_CSV_RFC4180, "in.json"};
+	q_buf_init(&b, 0);
+	q_error_init(&err);
+	capture_start();
+	int rc = q_csv_from_json(text, strlen(text), &o, &b, NULL, NULL, &err);
+	w2 = capture_end();
+	int ok = rc == 0 && strcmp(b.data ? b.data : "", want) == 0 && strcmp(w1, w2) == 0;
+	CHECK(name, ok);
+	if (!ok)
+		printf("  rc %d %s\n  got  %s|%s\n  want %s|%s\n", rc, err.message, b.data ? b.data : "",
+		       w2, want, w1);
+	q_buf_release(&b);
+	free(want);
+	free(w1);
+	free(w2);
+}
+
+static int count_flushes(void *ctx, struct q_buf *out, struct q_error *err)
+{
+	(void)err;
+	(*(int *)ctx)++;
+	q_buf_reset(out);
+	return 0;
+}
+
+static void test_from_json(void)
+{
+	same_stream("from JSON text: flat", "[{\"a\": 1, \"b\": \"x\"}, {\"b\": null, \"c\": true}]", NULL);
+	same_stream("from JSON text: nested, escaped keys",
+		    "[{\"g\\u00e9o\": {\"l.a\": [1, {\"7\": \"\\ud83d\\ude00\"}]}, \"e\": [], \"\\\\\": {}}]",
+		    NULL);
+	same_stream("from JSON text: non-records skipped", "[1, {\"a\": [2, 3]}, [\"x\"], null]", NULL);
+	same_stream("from NDJSON text", "{\"a\": 1}\n{\"b\": {\"c\": 2}}\n", "[{\"a\": 1}, {\"b\": {\"c\": 2}}]");
+	same_stream("from JSON text: an object is one NDJSON record", "{\"a\": \"one\"}",
+		    "[{\"a\": \"one\"}]");
+	same_stream("from JSON text: empty array", "[]", NULL);
+	struct q_buf b;
+	struct q_error err;
+	struct q_emit_opts o = {0, Q_CSV_RFC4180, "bad.json"};
+	q_buf_init(&b, 0);
+	q_error_init(&err);
+	const char *bad = "[{\"a\": 1},\n {\"a\": 2,}]";
+	int rc = q_csv_from_json(bad, strlen(bad), &o, &b, NULL, NULL, &err);
+	CHECK("from JSON text: syntax error with its line", rc == Q_ESYNTAX && err.line == 2);
+	q_error_init(&err);
+	q_buf_reset(&b);
+	bad = "[{\"a\": 1, \"a\": 2}]";
+	rc = q_csv_from_json(bad, strlen(bad), &o, &b, NULL, NULL, &err);
+	CHECK("from JSON text: duplicate keys refused", rc == Q_ESYNTAX && strstr(err.message, "duplicate"));
+	/* Many records flush as they go. */
+	q_buf_reset(&b);
+	struct q_buf big;
+	q_buf_init(&big, 0);
+	q_buf_putc(&big, '[');
+	for (int i = 0; i < 40000; i++)
+		q_buf_printf(&big, "%s{\"id\": \"%d\", \"text\": \"some words to fill the line\"}", i ? "," : "", i);
+	q_buf_putc(&big, ']');
+	int flushes = 0;
+	q_error_init(&err);
+	rc = q_csv_from_json(big.data, big.len, &o, &b, count_flushes, &flushes, &err);
+	CHECK("from JSON text: output flushed in chunks", rc == 0 && flushes >= 1 && b.len < ((size_t)1 << 20));
+	q_buf_release(&big);
+	q_buf_release(&b);
+}
+
 /* ---- csv-spectrum -------------------------------------------------------------- */
 
 #define SPECTRUM "../shared/conformance/csv-spectrum"
@@ -1063,6 +1135,7 @@ int main(void)
 	test_records();
 	test_reader();
 	test_streaming();
+	test_from_json();
 	test_spectrum();
 	test_documents();
 	test_tables_edits();
