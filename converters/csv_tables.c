@@ -604,16 +604,28 @@ static json_t *descriptor(enum q_csv_profile profile, struct q_error *err)
 	return pkg;
 }
 
+/* mkdir -p: the folder and any missing parents. */
 static int make_dir(const char *dir, struct q_error *err)
 {
-	if (mkdir(dir, 0777) == 0 || errno == EEXIST) {
-		struct stat st;
-		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-			return 0;
-		return q_error_msg(err, Q_ECANTCREAT, dir, "exists and is not a folder");
+	char path[4096];
+	size_t n = strlen(dir);
+	if (n == 0 || n >= sizeof(path))
+		return q_error_msg(err, Q_ECANTCREAT, dir, "cannot create the folder: bad name");
+	memcpy(path, dir, n + 1);
+	for (size_t i = 1; i <= n; i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		char c = path[i];
+		path[i] = '\0';
+		if (mkdir(path, 0777) != 0 && errno != EEXIST)
+			return q_error_msg(err, Q_ECANTCREAT, dir, "cannot create the folder: %s",
+					   strerror(errno));
+		path[i] = c;
 	}
-	return q_error_msg(err, Q_ECANTCREAT, dir, "cannot create the folder: %s",
-			   strerror(errno));
+	struct stat st;
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return q_error_msg(err, Q_ECANTCREAT, dir, "exists and is not a folder");
+	return 0;
 }
 
 int q_csv_tables_write(struct q_csv_tables *t, const char *dir, struct q_error *err)
