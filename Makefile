@@ -25,12 +25,12 @@ TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/
 BENCH_BINS := $(BUILD)/bench/bench_stages
 SCHEMA_FILES := $(sort $(wildcard schemas/*.json schemas/*.xsd schemas/csv/*.json))
 DEB_PACKAGES := gcc make pkg-config libjansson-dev libyaml-dev libxml2-dev \
-	libcsv-dev libpcre2-dev python3 python3-jsonschema jq sqlite3
+	libcsv-dev libpcre2-dev python3 python3-jsonschema python3-yaml jq sqlite3
 
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
-.PHONY: all deps test check check-asan run bench install clean
+.PHONY: all deps test check check-asan run bench install clean fuzz
 
 all: $(BUILD)/quarry $(BUILD)/libquarry.a
 
@@ -63,6 +63,9 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
+# The fuzz targets are compiled into their corpus replay.
+$(BUILD)/tests/test_fuzz_replay: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
@@ -92,6 +95,29 @@ run: deps
 
 bench: all $(BENCH_BINS)
 	@bench/run.sh $(BUILD)
+	@echo
+	@bench/convert.sh $(BUILD)
+
+# libFuzzer (clang): each reader's target for FUZZ_SECONDS, starting from
+# its seeds in tests/fuzz/corpus/; crashers land in build/fuzz/crashes/.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := yaml json csv
+
+fuzz:
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=$(FUZZ_CC) OPT="-O1 -g" \
+		SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" \
+		$(FUZZ_TARGETS:%=build/fuzz/fuzz/fuzz_%)
+	@for t in $(FUZZ_TARGETS); do \
+		mkdir -p build/fuzz/corpus/$$t build/fuzz/crashes/$$t; \
+		build/fuzz/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -close_fd_mask=2 \
+			-rss_limit_mb=4096 -artifact_prefix=build/fuzz/crashes/$$t/ \
+			build/fuzz/corpus/$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libquarry.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

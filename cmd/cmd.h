@@ -10,6 +10,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "util/util.h"
 
 #define Q_VERSION "0.1.0"
@@ -22,13 +24,17 @@ enum q_command_bit {
 	Q_CMD_EXTRACT = 1u << 0,
 	Q_CMD_VALIDATE = 1u << 1,
 	Q_CMD_SCHEMA = 1u << 2,
+	Q_CMD_CONVERT = 1u << 3,
 };
 
 /* What the command line said, after parsing. */
 struct q_cmdline {
 	const char *command; /* "extract", … */
 	const char *date;    /* --date YYYY-MM-DD */
-	const char *format;  /* --format */
+	const char *format;  /* --format, --to */
+	const char *from;    /* --from */
+	const char *table;   /* --table NAME (CSV) */
+	int profile;	     /* --csv-profile, an enum q_csv_profile */
 	const char *output;  /* -o FILE */
 	const char *schema;  /* --schema FILE */
 	size_t max_size;     /* --max-size */
@@ -55,6 +61,26 @@ void q_options_help(unsigned bit, FILE *out);
 int q_cmd_extract(struct q_cmdline *cl, struct q_error *err);
 int q_cmd_validate(struct q_cmdline *cl, struct q_error *err);
 int q_cmd_schema(struct q_cmdline *cl, struct q_error *err);
+int q_cmd_convert(struct q_cmdline *cl, struct q_error *err);
+
+/*
+ * Where extract and convert write: one file or stdout for JSON, NDJSON,
+ * YAML and XML (written atomically when it is a file), a folder of tables
+ * for quarry documents as CSV (or one table with --table).  Documents are
+ * validated against the IR schema here, before any format sees them.
+ */
+struct q_output;
+int q_output_open(struct q_output **out, const struct q_cmdline *cl,
+		  struct q_error *err);
+/* A quarry document's view, or any other value. */
+int q_output_value(struct q_output *out, json_t *value, const char *file,
+		   struct q_error *err);
+/* The values between begin and end are the elements of one top-level
+ * array, written as they come where the format allows it. */
+int q_output_array_begin(struct q_output *out, struct q_error *err);
+int q_output_array_end(struct q_output *out, struct q_error *err);
+/* Finishes the output (commit) or throws it away (commit == 0). */
+int q_output_close(struct q_output *out, int commit, struct q_error *err);
 
 /*
  * The IR schema compiled once per process (shared, read-only); NULL with

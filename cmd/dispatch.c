@@ -18,12 +18,19 @@ struct command {
 
 static const struct command commands[] = {
 	{"extract", Q_CMD_EXTRACT, q_cmd_extract, "quarry extract [OPTIONS] [FILE|-]...",
-	 "extract text documents into quarry documents (JSON or NDJSON)",
+	 "extract text documents into quarry documents (JSON, NDJSON, YAML, XML, CSV)",
 	 "Reads each FILE (standard input when none or '-') as UTF-8 text and writes\n"
-	 "one quarry document per input, validated against the quarry schema.\n"
+	 "one quarry document per input, validated against the quarry schemas.\n"
 	 "Several inputs give one document after another (--format ndjson: one per\n"
 	 "line); when some inputs fail the others are still written and the exit\n"
 	 "status is 1.\n"},
+	{"convert", Q_CMD_CONVERT, q_cmd_convert, "quarry convert [--from FORMAT] --to FORMAT [IN|-] [-o OUT]",
+	 "convert between JSON, NDJSON, YAML, XML and CSV",
+	 "Reads IN (standard input when none or '-'; a folder is a CSV table set)\n"
+	 "in the format its name or first bytes show, or --from, and writes it in\n"
+	 "the --to format.  quarry documents go through the document model and are\n"
+	 "checked on the way; any other data goes through a lossless generic tree,\n"
+	 "with one warning line for every value the target format cannot carry.\n"},
 	{"validate", Q_CMD_VALIDATE, q_cmd_validate, "quarry validate [OPTIONS] FILE...",
 	 "validate quarry documents, or any JSON against a JSON Schema",
 	 "Checks each FILE (JSON or NDJSON; '-' is standard input) against the quarry\n"
@@ -31,8 +38,9 @@ static const struct command commands[] = {
 	 "against --schema SCHEMA (JSON Schema draft 2020-12).  Prints nothing when\n"
 	 "every file is valid; otherwise one line per problem, and exits 65.\n"},
 	{"schema", Q_CMD_SCHEMA, q_cmd_schema, "quarry schema [NAME]",
-	 "print a shipped schema (default: the quarry document schema)",
-	 "Prints the schema named NAME as built into quarry; --list shows the names.\n"},
+	 "print a shipped schema or SQL DDL (default: the quarry document schema)",
+	 "Prints the schema named NAME as built into quarry; --list shows the names.\n"
+	 "sql-postgres and sql-sqlite print CREATE TABLE statements for the CSV tables.\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -49,7 +57,8 @@ static void general_help(FILE *out)
 {
 	fputs("usage: quarry COMMAND [OPTIONS] [ARGS]\n\n"
 	      "quarry turns text documents (news articles, op-eds, press releases,\n"
-	      "reports) into one validated document model and writes it as JSON.\n\n"
+	      "reports) into one validated document model, writes it as JSON, NDJSON,\n"
+	      "YAML, XML or CSV, and converts any of those formats into any other.\n\n"
 	      "commands:\n", out);
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);

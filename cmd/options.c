@@ -6,6 +6,7 @@
  * input, and an unknown option is a usage error with a hint.
  */
 #include "cmd/cmd.h"
+#include "converters/converters.h"
 #include "extract/extract.h"
 
 #include <errno.h>
@@ -24,6 +25,10 @@ enum option_id {
 	OPT_STRICT_FORMATS,
 	OPT_LIST,
 	OPT_HELP,
+	OPT_TO,
+	OPT_FROM,
+	OPT_TABLE,
+	OPT_CSV_PROFILE,
 };
 
 struct option {
@@ -35,36 +40,50 @@ struct option {
 	const char *help;
 };
 
-#define ALL_COMMANDS (Q_CMD_EXTRACT | Q_CMD_VALIDATE | Q_CMD_SCHEMA)
+#define ALL_COMMANDS (Q_CMD_EXTRACT | Q_CMD_VALIDATE | Q_CMD_SCHEMA | Q_CMD_CONVERT)
+#define WRITERS (Q_CMD_EXTRACT | Q_CMD_CONVERT)
 
 static const struct option options[] = {
-	{OPT_COMPACT, "compact", 0, NULL, Q_CMD_EXTRACT,
+	{OPT_COMPACT, "compact", 0, NULL, WRITERS,
 	 "write JSON on one line instead of indented"},
+	{OPT_CSV_PROFILE, "csv-profile", 0, "PROFILE", WRITERS,
+	 "CSV for a loader: rfc4180 (default), postgres, bigquery, snowflake, duckdb"},
 	{OPT_DATE, "date", 0, "YYYY-MM-DD", Q_CMD_EXTRACT,
 	 "reference date for relative dates (default: the document's own date)"},
 	{OPT_FORMAT, "format", 'f', "FORMAT", Q_CMD_EXTRACT,
-	 "output format: json (default) or ndjson (one document per line)"},
+	 "output format: json (default), ndjson, yaml, xml or csv"},
+	{OPT_FROM, "from", 0, "FORMAT", Q_CMD_CONVERT,
+	 "input format (default: from the file name, else its first bytes)"},
 	{OPT_HELP, "help", 'h', NULL, ALL_COMMANDS, "show this help and exit"},
 	{OPT_LIST, "list", 0, NULL, Q_CMD_SCHEMA, "list the names of the shipped schemas"},
 	{OPT_LOSSY, "lossy", 0, NULL, Q_CMD_EXTRACT,
 	 "replace invalid UTF-8 and NUL bytes with U+FFFD (with a warning) instead of failing"},
-	{OPT_MAX_SIZE, "max-size", 0, "BYTES", Q_CMD_EXTRACT | Q_CMD_VALIDATE,
-	 "refuse inputs larger than BYTES (suffixes K, M, G; default 64M)"},
-	{OPT_NO_VALIDATE, "no-validate", 0, NULL, Q_CMD_EXTRACT,
+	{OPT_MAX_SIZE, "max-size", 0, "BYTES", ALL_COMMANDS & ~Q_CMD_SCHEMA,
+	 "refuse inputs larger than BYTES (suffixes K, M, G; default 64M, convert 2G)"},
+	{OPT_NO_VALIDATE, "no-validate", 0, NULL, WRITERS,
 	 "do not validate the output against the schema before writing it"},
-	{OPT_OUTPUT, "output", 'o', "FILE", Q_CMD_EXTRACT,
-	 "write to FILE (atomically) instead of standard output"},
+	{OPT_OUTPUT, "output", 'o', "FILE", WRITERS,
+	 "write to FILE (atomically) instead of standard output; a folder for CSV tables"},
 	{OPT_SCHEMA, "schema", 's', "SCHEMA", Q_CMD_VALIDATE,
 	 "validate against this JSON Schema file instead of the quarry schema"},
 	{OPT_STRICT_FORMATS, "strict-formats", 0, NULL, Q_CMD_VALIDATE,
 	 "treat \"format\" keywords (date, uri, email, …) as assertions"},
+	{OPT_TABLE, "table", 0, "NAME", WRITERS,
+	 "CSV of quarry documents: write only table NAME, to the output"},
+	{OPT_TO, "to", 't', "FORMAT", Q_CMD_CONVERT,
+	 "output format: json, ndjson, yaml, xml or csv"},
 };
 
 #define NOPTIONS (sizeof(options) / sizeof(options[0]))
 
 static const char *command_name(unsigned bit)
 {
-	return bit == Q_CMD_EXTRACT ? "extract" : bit == Q_CMD_VALIDATE ? "validate" : "schema";
+	switch (bit) {
+	case Q_CMD_EXTRACT: return "extract";
+	case Q_CMD_VALIDATE: return "validate";
+	case Q_CMD_CONVERT: return "convert";
+	default: return "schema";
+	}
 }
 
 /* "64M" -> 67108864; 0 on a bad value. */
@@ -114,10 +133,18 @@ static int apply(const struct option *o, const char *value, unsigned bit,
 		cl->date = value;
 		break;
 	case OPT_FORMAT:
-		if (strcmp(value, "json") != 0 && strcmp(value, "ndjson") != 0)
-			return usage(err, bit, "unknown format '%s': use json or ndjson", value);
-		cl->format = value;
+	case OPT_TO:
+	case OPT_FROM:
+		if (!q_format_find(value))
+			return usage(err, bit, "unknown format '%s': use json, ndjson, yaml, xml or csv", value);
+		*(o->id == OPT_FROM ? &cl->from : &cl->format) = value;
 		break;
+	case OPT_CSV_PROFILE:
+		cl->profile = q_enum_parse(q_csv_profile_names, Q_CSV_PROFILE_COUNT, value);
+		if (cl->profile < 0)
+			return usage(err, bit, "unknown CSV profile '%s': use rfc4180, postgres, bigquery, snowflake or duckdb", value);
+		break;
+	case OPT_TABLE: cl->table = value; break;
 	case OPT_MAX_SIZE:
 		cl->max_size = parse_size(value);
 		if (!cl->max_size)

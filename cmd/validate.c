@@ -117,6 +117,7 @@ static int validate_file(const char *path, const struct q_cmdline *cl,
 	unsigned flags = cl->format_assert ? Q_VALIDATE_FORMAT_ASSERT : 0;
 	q_error_init(&err);
 	int rc = q_read_file(path, cl->max_size ? cl->max_size : Q_MAX_INPUT_DEFAULT, raw, &err);
+	const struct q_format *format = q_format_detect(path, raw->data, raw->len);
 	while (!rc) {
 		json_t *value;
 		/* Values are reported by the line they start on (NDJSON). */
@@ -125,7 +126,7 @@ static int validate_file(const char *path, const struct q_cmdline *cl,
 			start++;
 		line = count_lines(raw->data, counted, start, line);
 		counted = start;
-		rc = q_json_read(raw->data, raw->len, &pos, name, &value, &err);
+		rc = format->read(raw->data, raw->len, &pos, name, &value, &err);
 		if (rc || !value)
 			break;
 		values++;
@@ -136,7 +137,7 @@ static int validate_file(const char *path, const struct q_cmdline *cl,
 		json_decref(value);
 	}
 	if (!rc && values == 0)
-		rc = q_error_msg(&err, Q_ESYNTAX, name, "no JSON value in the file");
+		rc = q_error_msg(&err, Q_ESYNTAX, name, "no %s value in the file", format->name);
 	if (rc) {
 		q_error_print(&err, stderr);
 		return rc;

@@ -69,12 +69,47 @@ const struct q_format *q_format_find(const char *name);
 const struct q_format *q_format_detect(const char *path, const char *data,
 				       size_t len);
 
+/*
+ * A top-level array written one element at a time (stream.c): JSON,
+ * NDJSON (one line per element) and YAML stream; XML and CSV gather the
+ * elements and write them when the writer closes.  Each call appends to
+ * out, which the caller may flush after every element.
+ */
+struct q_array_writer;
+int q_array_writer_open(struct q_array_writer **w, const struct q_format *format,
+			const struct q_emit_opts *opts, struct q_buf *out,
+			struct q_error *err);
+int q_array_writer_item(struct q_array_writer *w, json_t *item, struct q_error *err);
+/* Writes the end (when commit) and frees the writer. */
+int q_array_writer_close(struct q_array_writer *w, int commit, struct q_error *err);
+
 /* ---- JSON and NDJSON (json.c, jansson) ---------------------------------- */
 
 int q_json_emit(json_t *value, const struct q_emit_opts *opts,
 		struct q_buf *out, struct q_error *err);
 int q_json_read(const char *data, size_t len, size_t *pos, const char *file,
 		json_t **value, struct q_error *err);
+/*
+ * The elements of a top-level JSON array one at a time, so that a large
+ * array of records converts in memory for one record, not for all.
+ * q_json_items_open returns 1 when data holds an array (0: read it with
+ * q_json_read); q_json_items_next gives each element, then NULL.
+ */
+struct q_json_items {
+	const char *data;
+	size_t len, pos, count;
+	const char *file;
+	int done;
+};
+int q_json_items_open(struct q_json_items *it, const char *data, size_t len,
+		      const char *file);
+int q_json_items_next(struct q_json_items *it, json_t **item, struct q_error *err);
+
+/* One element of an array being written: ",", the line break and indent
+ * (when pretty), the value at the nesting of an element. */
+int q_json_emit_element(json_t *value, const struct q_emit_opts *opts, size_t index,
+			struct q_buf *out, struct q_error *err);
+
 /* NDJSON: each value compact on its own line. */
 int q_ndjson_emit(json_t *value, const struct q_emit_opts *opts,
 		  struct q_buf *out, struct q_error *err);
@@ -88,6 +123,14 @@ int q_ndjson_emit(json_t *value, const struct q_emit_opts *opts,
  * reader would take for anything else are quoted. */
 int q_yaml_emit(json_t *value, const struct q_emit_opts *opts,
 		struct q_buf *out, struct q_error *err);
+/* A YAML document that is one long sequence, written item by item: each
+ * item's text reaches out when q_yaml_seq_item returns. */
+struct q_yaml_seq;
+int q_yaml_seq_open(struct q_yaml_seq **seq, struct q_buf *out, struct q_error *err);
+int q_yaml_seq_item(struct q_yaml_seq *seq, json_t *value);
+/* Ends the sequence when all went well, and frees it. */
+int q_yaml_seq_close(struct q_yaml_seq *seq);
+
 /* One YAML document per call; plain scalars resolved by the YAML 1.2 core
  * schema; duplicate keys, excessive aliasing and nesting are errors. */
 int q_yaml_read(const char *data, size_t len, size_t *pos, const char *file,

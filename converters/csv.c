@@ -36,6 +36,9 @@
 #define FIELD_BEGUN 2
 #define FIELD_MIGHT_HAVE_ENDED 3
 
+#define Q_STRINGIFY_(x) #x
+#define Q_STRINGIFY(x) Q_STRINGIFY_(x)
+
 #define PARSE_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL)
 /* Longest slice handed to libcsv at once, so its field buffer grows
  * geometrically (its own growth is linear). */
@@ -294,8 +297,11 @@ int q_csv_put_field(struct q_buf *out, enum q_csv_profile profile,
 		return 0;
 	}
 	unsigned mask = profile == Q_CSV_SNOWFLAKE ? 3 : 1;
+	/* Leading and trailing blanks, and a leading U+FEFF that a reader
+	 * would take for a byte order mark, are kept by quotes. */
 	int quote = len == 0 || s[0] == ' ' || s[0] == '\t' ||
-		    s[len - 1] == ' ' || s[len - 1] == '\t';
+		    s[len - 1] == ' ' || s[len - 1] == '\t' ||
+		    (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0);
 	size_t quotes = 0;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char k = quote_bytes[(unsigned char)s[i]];
@@ -498,7 +504,11 @@ static int shape_add(struct shape *s, const char *name, size_t len, long col,
 			p->nchildren++;
 		}
 		parent = child;
-		depth++;
+		if (++depth > Q_MAX_DEPTH) {
+			q_buf_release(&seg);
+			*why = "nests deeper than " Q_STRINGIFY(Q_MAX_DEPTH) " levels";
+			return Q_EDATA;
+		}
 		if (i >= len)
 			break;
 		i++; /* the dot */
@@ -606,7 +616,7 @@ static int shape_from_row(struct shape *s, const struct q_csv_row *row,
 			return q_error_msg(err, rc, file, "out of memory");
 		if (rc)
 			return q_error_set(err, rc, file, row->line, 0, row->offset,
-					   "column '%s' %s", row->field[c], why);
+					   "column '%.80s' %s", row->field[c], why);
 	}
 	if (row->count == 0 && shape_node(s) != 0)
 		return q_error_msg(err, Q_ENOMEM, file, "out of memory");

@@ -96,6 +96,7 @@ static void put_value(struct writer *w, json_t *v, int depth);
 static void put_object(struct writer *w, json_t *v, int depth)
 {
 	const char *key;
+	size_t key_len;
 	json_t *child;
 	size_t i = 0;
 	if (json_object_size(v) == 0) {
@@ -103,11 +104,11 @@ static void put_object(struct writer *w, json_t *v, int depth)
 		return;
 	}
 	q_buf_putc(w->out, '{');
-	json_object_foreach(v, key, child) {
+	json_object_keylen_foreach(v, key, key_len, child) {
 		if (i++)
 			q_buf_putc(w->out, ',');
 		newline(w, depth + 1);
-		put_string(w, key, strlen(key));
+		put_string(w, key, key_len);
 		q_buf_append(w->out, ": ", w->pretty ? 2 : 1);
 		put_value(w, child, depth + 1);
 	}
@@ -146,6 +147,26 @@ static void put_value(struct writer *w, json_t *v, int depth)
 	case JSON_FALSE: q_buf_append(w->out, "false", 5); break;
 	case JSON_NULL: q_buf_append(w->out, "null", 4); break;
 	}
+}
+
+static int check(struct q_buf *out, struct q_error *err)
+{
+	if (out->failed)
+		return q_error_msg(err, out->failed, NULL,
+				   out->failed == Q_ETOOBIG ? "output exceeds the size limit"
+							    : "out of memory");
+	return 0;
+}
+
+int q_json_emit_element(json_t *value, const struct q_emit_opts *opts, size_t index,
+			struct q_buf *out, struct q_error *err)
+{
+	struct writer w = {out, !(opts && opts->compact)};
+	if (index)
+		q_buf_putc(out, ',');
+	newline(&w, 1);
+	put_value(&w, value, 1);
+	return check(out, err);
 }
 
 static int dump(json_t *view, int pretty, struct q_buf *out, struct q_error *err)
@@ -212,17 +233,11 @@ static void locate(const char *data, size_t at, long *line, long *col)
 	*col = c;
 }
 
-int q_json_read(const char *data, size_t len, size_t *pos, const char *file,
-		json_t **value, struct q_error *err)
+/* Parses the value that starts at data[p] and sets *end just past it. */
+static int parse_value(const char *data, size_t len, size_t p, const char *file,
+		       int depth, json_t **value, size_t *end, struct q_error *err)
 {
-	size_t p = *pos;
 	json_error_t jerr;
-	*value = NULL;
-	while (p < len && is_ws(data[p]))
-		p++;
-	*pos = p;
-	if (p == len)
-		return 0;
 	json_t *v = json_loadb(data + p, len - p,
 			       JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK |
 				       JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
@@ -235,25 +250,107 @@ int q_json_read(const char *data, size_t len, size_t *pos, const char *file,
 		return q_error_set(err, Q_ESYNTAX, file, line, col, (long long)at,
 				   "invalid JSON: %s", jerr.text);
 	}
-	p += (size_t)jerr.position;
-	if (too_deep(v, 1)) {
+	if (too_deep(v, depth)) {
 		json_decref(v);
-		return q_error_set(err, Q_EDATA, file, 0, 0, (long long)*pos,
+		return q_error_set(err, Q_EDATA, file, 0, 0, (long long)p,
 				   "JSON nested deeper than %d levels", Q_MAX_DEPTH);
 	}
-	/* Values in a stream are separated by whitespace (NDJSON: newlines). */
-	if (p < len && !is_ws(data[p])) {
-		long line, col;
-		json_decref(v);
-		locate(data, p, &line, &col);
-		return q_error_set(err, Q_ESYNTAX, file, line, col, (long long)p,
-				   "invalid JSON: unexpected '%c' after a complete value",
-				   data[p]);
-	}
+	*value = v;
+	*end = p + (size_t)jerr.position;
+	return 0;
+}
+
+static int unexpected(const char *data, size_t p, const char *file, const char *after,
+		      struct q_error *err)
+{
+	long line, col;
+	locate(data, p, &line, &col);
+	return q_error_set(err, Q_ESYNTAX, file, line, col, (long long)p,
+			   "invalid JSON: unexpected '%c' %s", data[p], after);
+}
+
+/* Skips a byte order mark (RFC 8259 lets readers skip it) and blanks. */
+static size_t skip_start(const char *data, size_t len, size_t p)
+{
+	if (p == 0 && len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		p = 3;
 	while (p < len && is_ws(data[p]))
 		p++;
+	return p;
+}
+
+int q_json_read(const char *data, size_t len, size_t *pos, const char *file,
+		json_t **value, struct q_error *err)
+{
+	size_t p = skip_start(data, len, *pos);
+	json_t *v;
+	int rc;
+	*value = NULL;
+	*pos = p;
+	if (p == len)
+		return 0;
+	if ((rc = parse_value(data, len, p, file, 1, &v, &p, err)))
+		return rc;
+	/*
+	 * Values in a stream go on lines of their own (NDJSON, or pretty
+	 * documents one after another): anything after a value on its line
+	 * but blanks is an error, so '{"a": 1} "x"' is not read as two values.
+	 */
+	int line_break = 0;
+	for (; p < len && is_ws(data[p]); p++)
+		line_break |= data[p] == '\n' || data[p] == '\r';
+	if (p < len && !line_break) {
+		json_decref(v);
+		return unexpected(data, p, file, "after a complete value", err);
+	}
 	*pos = p;
 	*value = v;
 	return 0;
+}
+
+int q_json_items_open(struct q_json_items *it, const char *data, size_t len,
+		      const char *file)
+{
+	size_t p = skip_start(data, len, 0);
+	memset(it, 0, sizeof(*it));
+	it->data = data;
+	it->len = len;
+	it->file = file;
+	if (p == len || data[p] != '[')
+		return 0;
+	it->pos = p + 1;
+	return 1;
+}
+
+int q_json_items_next(struct q_json_items *it, json_t **item, struct q_error *err)
+{
+	const char *d = it->data;
+	size_t p = it->pos;
+	*item = NULL;
+	if (it->done)
+		return 0;
+	while (p < it->len && is_ws(d[p]))
+		p++;
+	if (it->count > 0 || (p < it->len && d[p] == ']')) {
+		/* After an element (or in an empty array): ',' or ']'. */
+		if (p < it->len && d[p] == ']') {
+			for (p++; p < it->len && is_ws(d[p]); p++)
+				;
+			it->done = 1;
+			it->pos = p;
+			return p < it->len ? unexpected(d, p, it->file, "after the array", err) : 0;
+		}
+		if (p >= it->len || d[p] != ',')
+			return p < it->len ? unexpected(d, p, it->file, "between array elements", err)
+					   : q_error_msg(err, Q_ESYNTAX, it->file,
+							 "invalid JSON: the array is not closed");
+		for (p++; p < it->len && is_ws(d[p]); p++)
+			;
+	}
+	if (p >= it->len)
+		return q_error_msg(err, Q_ESYNTAX, it->file, "invalid JSON: the array is not closed");
+	int rc = parse_value(d, it->len, p, it->file, 2, item, &it->pos, err);
+	it->count += rc == 0;
+	return rc;
 }
 

@@ -3,6 +3,7 @@
 #include "converters/converters.h"
 #include "tests/check.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 static char *ours(json_t *v, int compact)
@@ -85,6 +86,70 @@ static void test_reals(void)
 	}
 }
 
+/* The form of the slow, obviously right search, to check the fast path. */
+static void reference_double(double v, char out[40])
+{
+	int p = 1;
+	for (; p < 17; p++) {
+		snprintf(out, 40, "%.*g", p, v);
+		if (strtod(out, NULL) == v)
+			break;
+	}
+	char e[32];
+	snprintf(e, sizeof(e), "%.*e", p - 1, v);
+	int exponent = atoi(strchr(e, 'e') + 1);
+	if (exponent >= p && exponent < 15)
+		p = exponent + 1;
+	snprintf(out, 40, "%.*g", p, v);
+	char *x = strchr(out, 'e');
+	if (x) { /* the same tidy exponent */
+		char *d = x + 1, *src = x + 1;
+		if (*src == '+')
+			src++;
+		else if (*src == '-')
+			d++, src++;
+		while (*src == '0' && src[1])
+			src++;
+		memmove(d, src, strlen(src) + 1);
+	}
+	if (!strpbrk(out, ".eEn"))
+		strcat(out, ".0");
+}
+
+static void test_reals_random(void)
+{
+	unsigned long long seed = 88172645463325252ULL;
+	int bad = 0;
+	for (int i = 0; i < 200000 && bad < 5; i++) {
+		seed ^= seed << 13, seed ^= seed >> 7, seed ^= seed << 17;
+		double v;
+		switch (i % 4) {
+		case 0: /* short decimals, as data holds them */
+			v = (double)(long long)(seed % 100000000) / pow(10, (double)((seed >> 40) % 9));
+			break;
+		case 1: /* any bit pattern */
+			memcpy(&v, &seed, sizeof(v));
+			if (!isfinite(v))
+				continue;
+			break;
+		case 2:
+			v = (double)(seed % 1000000) * 1e-6 - 0.5;
+			break;
+		default:
+			v = (double)seed / 3.0;
+			break;
+		}
+		char got[32], want[40];
+		q_format_double(v, got);
+		reference_double(v, want);
+		if (strcmp(got, want) != 0 || strtod(got, NULL) != v) {
+			printf("  %.17g: got %s, want %s\n", v, got, want);
+			bad++;
+		}
+	}
+	CHECK("shortest doubles agree with the slow search on 200000 values", bad == 0);
+}
+
 static int read_one(const char *text, json_t **v, struct q_error *err)
 {
 	size_t pos = 0;
@@ -104,14 +169,21 @@ static void test_reader(void)
 	      read_one("{\n  \"a\": tru\n}", &v, &err) == Q_ESYNTAX && err.line == 2 && err.column > 1);
 	CHECK("read garbage stuck to a value",
 	      read_one("{\"a\": 1}x", &v, &err) == Q_ESYNTAX && strstr(err.message, "after a complete value"));
-	const char *two = "{\"a\": 1} x";
+	CHECK("read garbage after a value on its line",
+	      read_one("{\"a\": 1} x", &v, &err) == Q_ESYNTAX && err.line == 1 && err.column == 10);
+	CHECK("read a second value on the same line refused",
+	      read_one("{\"a\": 1} \"x\"", &v, &err) == Q_ESYNTAX &&
+		      strstr(err.message, "after a complete value"));
+	const char *two = "{\"a\": 1}\n x";
 	size_t at = 0;
 	q_error_init(&err);
 	int first = q_json_read(two, strlen(two), &at, "in.json", &v, &err);
 	json_decref(v);
-	CHECK("read garbage after a value",
+	CHECK("read garbage on the next line",
 	      first == 0 && q_json_read(two, strlen(two), &at, "in.json", &v, &err) == Q_ESYNTAX &&
-		      err.line == 1 && err.column >= 10);
+		      err.line == 2 && err.column >= 2);
+	CHECK("read skips a leading BOM", read_one("\xEF\xBB\xBF{}", &v, &err) == 0 && json_is_object(v));
+	json_decref(v);
 	/* A stream of values: NDJSON. */
 	const char *nd = "{\"n\": 1}\n{\"n\": 2}\n\n{\"n\": 3}\n";
 	size_t pos = 0, count = 0;
@@ -140,6 +212,7 @@ int main(void)
 {
 	test_writer();
 	test_reals();
+	test_reals_random();
 	test_reader();
 	return CHECK_DONE();
 }

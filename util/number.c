@@ -21,75 +21,77 @@ static void tidy_exponent(char *num)
 	memmove(d, src, strlen(src) + 1);
 }
 
+static const double pow10[16] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+};
+
 /*
- * The common case without printf: 1e-4 <= |v| < 9.5e14 with at most 15
- * significant digits.  The fewest fraction digits k for which
- * round(v * 10^k) / 10^k == v give the decimal that reads back as v (the
- * division of two exact integers rounds like strtod does), and at 15
- * digits or fewer the decimals are spaced wider than v's ulp, so it is the
- * only one and the one %.Pg prints.  Returns 0 when v is not such a value.
+ * The common case without printf: a value that is a decimal with at most
+ * 15 significant digits, between 1e-4 and 1e15.  For the fewest fraction
+ * digits k such that m = v * 10^k is a whole number below 10^15 and m /
+ * 10^k (one correctly rounded division of two exact doubles) is v again,
+ * m with the point put back is the shortest exact form — the digits %.15g
+ * would give.  Returns 0 when v is not such a value.
  */
-static size_t format_fast(double v, char out[32])
+static size_t short_decimal(double v, char out[32])
 {
-	double a = fabs(v), p = 1;
-	if (!(a >= 1e-4 && a < 9.5e14)) /* %.0e of more gives 1e+15 */
+	double a = fabs(v);
+	if (!(a >= 1e-4 && a < 1e15))
 		return 0;
-	for (int k = 0; k <= 18 && a * p < 1e15; k++, p *= 10) {
-		double r = nearbyint(a * p);
-		if (r / p != a)
+	for (int k = 0; k < 16; k++) {
+		double scaled = a * pow10[k];
+		if (scaled >= 1e15)
+			return 0;
+		double m = nearbyint(scaled);
+		if (m / pow10[k] != a)
 			continue;
 		char digits[24];
 		int n = 0;
-		unsigned long long u = (unsigned long long)r;
-		do
+		unsigned long long u = (unsigned long long)m;
+		do {
 			digits[n++] = (char)('0' + u % 10);
-		while (u /= 10);
-		size_t len = 0;
+			u /= 10;
+		} while (u);
+		while (n <= k) /* 0.0001: leading zeros of the fraction */
+			digits[n++] = '0';
+		size_t o = 0;
 		if (v < 0)
-			out[len++] = '-';
-		if (n <= k) {
-			out[len++] = '0';
-			out[len++] = '.';
-			for (int z = n; z < k; z++)
-				out[len++] = '0';
-			while (n > 0)
-				out[len++] = digits[--n];
-		} else {
-			while (n > k)
-				out[len++] = digits[--n];
-			out[len++] = '.';
-			if (k == 0)
-				out[len++] = '0';
-			while (n > 0)
-				out[len++] = digits[--n];
-		}
-		out[len] = '\0';
-		return len;
+			out[o++] = '-';
+		for (int i = n - 1; i >= k; i--)
+			out[o++] = digits[i];
+		out[o++] = '.';
+		if (k == 0)
+			out[o++] = '0';
+		for (int i = k - 1; i >= 0; i--)
+			out[o++] = digits[i];
+		out[o] = '\0';
+		return o;
 	}
 	return 0;
 }
 
 size_t q_format_double(double v, char out[32])
 {
-	size_t fast = format_fast(v, out);
-	if (fast)
-		return fast;
-	int precision = 1;
-	/* 17 significant digits always read back exactly; fewer often do. */
+	/*
+	 * 17 significant digits always read back exactly; fewer often do.
+	 * When some p <= 15 digits do, %.15g gives those same digits (the
+	 * double is within 2^-53 of them, less than half a unit in the 15th
+	 * digit) and %g drops the trailing zeros, so one try at 15 finds the
+	 * shortest form — except for tiny values, whose precision is lower,
+	 * where the search starts at one digit.  %g writes magnitudes below
+	 * 1e15 in full ("100", not "1e2") since the precision exceeds them.
+	 */
+	size_t n = short_decimal(v, out);
+	if (n)
+		return n;
+	int precision = fabs(v) >= 1e-300 ? 15 : 1;
 	for (; precision < 17; precision++) {
 		snprintf(out, 32, "%.*g", precision, v);
 		if (strtod(out, NULL) == v)
 			break;
 	}
-	/* Magnitudes up to 1e15 are written out in full ("100.0", not
-	 * "1e2"): %g does so when the precision exceeds the exponent. */
-	char e[32];
-	snprintf(e, sizeof(e), "%.0e", v);
-	const char *x = strchr(e, 'e');
-	int exponent = x ? atoi(x + 1) : 0;
-	if (exponent >= precision && exponent < 15)
-		precision = exponent + 1;
-	snprintf(out, 32, "%.*g", precision, v);
+	if (precision == 17)
+		snprintf(out, 32, "%.17g", v);
 	tidy_exponent(out);
 	if (!strpbrk(out, ".eEn")) /* keep it a real: 2 -> 2.0 */
 		strcat(out, ".0");

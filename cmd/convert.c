@@ -1,0 +1,132 @@
+/*
+ * convert.c — `quarry convert [--from F] --to F [IN|-] [-o OUT]`.
+ *
+ * A quarry document goes through the IR, so it is checked (schema and
+ * consistency) and comes out exactly as extract would have written it.
+ * Anything else goes through the generic tree, value by value.
+ */
+#include "cmd/cmd.h"
+#include "converters/converters.h"
+#include "extract/extract.h"
+#include "validate/validate.h"
+
+#include <string.h>
+#include <sys/stat.h>
+
+/* An input document: checked, read into the IR, and its view rebuilt. */
+static int convert_document(json_t *value, const char *name, struct q_output *out,
+			    struct q_error *err)
+{
+	const struct q_schema *schema = q_cmd_ir_schema(err);
+	struct q_doc doc;
+	json_t *view = NULL;
+	int rc;
+	if (!schema)
+		return err->code;
+	if (!q_cmd_report_validation(schema, value, 0, name, 0))
+		return q_error_msg(err, Q_EINVALID, name, "not a valid quarry document");
+	q_doc_init(&doc);
+	rc = q_ir_from_json(value, &doc, name, err);
+	if (!rc && !(view = q_ir_to_json(&doc)))
+		rc = q_error_msg(err, Q_ENOMEM, name, "out of memory");
+	if (!rc)
+		rc = q_output_value(out, view, name, err);
+	json_decref(view);
+	q_doc_release(&doc);
+	return rc;
+}
+
+static int convert_value(json_t *value, const char *name, struct q_output *out,
+			 struct q_error *err)
+{
+	if (q_ir_is_view(value))
+		return convert_document(value, name, out, err);
+	return q_output_value(out, value, name, err);
+}
+
+/* A folder is a CSV table set. */
+static int convert_tables(const char *dir, struct q_output *out, struct q_error *err)
+{
+	json_t *views = json_array();
+	size_t i;
+	json_t *view;
+	int rc = views ? q_csv_tables_read(dir, views, err)
+		       : q_error_msg(err, Q_ENOMEM, dir, "out of memory");
+	json_array_foreach(views, i, view) {
+		if (rc)
+			break;
+		rc = convert_value(view, dir, out, err);
+	}
+	json_decref(views);
+	return rc;
+}
+
+static int convert_file(const struct q_cmdline *cl, const char *path, struct q_output *out,
+			struct q_error *err)
+{
+	const char *name = q_display_name(path);
+	struct q_buf raw;
+	size_t pos = 0;
+	int rc;
+	q_buf_init(&raw, 0);
+	/* Data files run larger than articles: convert reads up to the hard limit. */
+	rc = q_read_file(path, cl->max_size ? cl->max_size : Q_MAX_INPUT_LIMIT, &raw, err);
+	const struct q_format *from = cl->from ? q_format_find(cl->from)
+					       : q_format_detect(path, raw.data, raw.len);
+	struct q_json_items items;
+	if (!rc && strcmp(from->name, "json") == 0 &&
+	    q_json_items_open(&items, raw.data, raw.len, name)) {
+		/* A top-level array streams element by element. */
+		rc = q_output_array_begin(out, err);
+		while (!rc) {
+			json_t *item = NULL;
+			rc = q_json_items_next(&items, &item, err);
+			if (rc || !item)
+				break;
+			rc = convert_value(item, name, out, err);
+			json_decref(item);
+		}
+		if (!rc)
+			rc = q_output_array_end(out, err);
+		q_buf_release(&raw);
+		return rc;
+	}
+	while (!rc) {
+		json_t *value = NULL;
+		rc = from->read(raw.data, raw.len, &pos, name, &value, err);
+		if (rc || !value)
+			break;
+		rc = convert_value(value, name, out, err);
+		json_decref(value);
+	}
+	q_buf_release(&raw);
+	return rc;
+}
+
+int q_cmd_convert(struct q_cmdline *cl, struct q_error *err)
+{
+	struct q_output *out = NULL;
+	struct stat st;
+	int rc;
+	if (!cl->format)
+		return q_error_msg(err, Q_EUSAGE, NULL,
+				   "convert needs --to FORMAT (see 'quarry convert --help')");
+	if (cl->nargs > 1)
+		return q_error_msg(err, Q_EUSAGE, NULL,
+				   "convert takes one input (see 'quarry convert --help')");
+	const char *path = cl->nargs ? cl->args[0] : "-";
+	if ((rc = q_output_open(&out, cl, err))) {
+		q_output_close(out, 0, NULL);
+		return rc;
+	}
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    (!cl->from || strcmp(cl->from, "csv") == 0))
+		rc = convert_tables(path, out, err);
+	else
+		rc = convert_file(cl, path, out, err);
+	if (rc) {
+		q_output_close(out, 0, NULL);
+		return rc;
+	}
+	return q_output_close(out, 1, err);
+}
