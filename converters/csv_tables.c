@@ -279,7 +279,7 @@ static int put_row(struct adder *a, int ti, json_t *item, json_t *parent, size_t
 			q_buf_putc(out, ',');
 		switch (c->role) {
 		case R_DOC:
-			q_buf_puts(out, a->doc_id);
+			q_csv_put_field(out, a->t->profile, a->doc_id, strlen(a->doc_id), 0);
 			break;
 		case R_PARENT:
 			rc = put_value(a, ti, c, json_object_get(parent, c->key), out);
@@ -898,6 +898,12 @@ static int load_row(void *ctx, const struct q_csv_row *row, struct q_error *err)
 		if (!q_csv_utf8_valid(row->field[i], row->len[i], &bad))
 			return q_error_set(err, Q_EENCODING, r->file, row->line, 0, row->offset,
 					   "invalid UTF-8 in column '%s'", t->cols[i].name);
+	for (size_t i = 0; i < row->count; i++)
+		if (t->cols[i].type == V_NUM && !row->null[i] && strpbrk(row->field[i], "nNiI"))
+			return q_error_set(err, Q_EINVALID, r->file, row->line, 0, row->offset,
+					   "column '%s': '%s' has no JSON form (NaN and the "
+					   "infinities are not JSON numbers)",
+					   t->cols[i].name, row->field[i]);
 	json_t *item;
 	if (build_item(r, row, &item))
 		return q_error_msg(err, Q_ENOMEM, r->file, "out of memory");

@@ -979,8 +979,6 @@ static void test_table_schema(void)
  * foreign keys point at earlier resources' primary keys. */
 static void test_shipped_schemas(void)
 {
-	const struct q_embedded *pkg = NULL;
-	(void)pkg;
 	json_error_t jerr;
 	json_t *d = json_load_file("schemas/csv/datapackage.json", 0, &jerr);
 	json_t *res = json_object_get(d, "resources");

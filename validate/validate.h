@@ -142,9 +142,10 @@ int q_table_problems_error(const struct q_table_problems *p, struct q_error *err
 
 /*
  * The tables of one package, checked as they are pushed: q_package_add
- * starts the next table (resources in any order; a foreign key to a table
- * not yet complete is checked at q_package_finish), then its header and
- * its rows.  Problems go to `out`.
+ * starts the next table (and ends the one before; resources may come in
+ * any order: a foreign key to a table not yet complete is checked at
+ * q_package_finish), then q_package_header and q_package_row push its
+ * header and its rows.  Problems go to `out`.
  */
 struct q_package;
 struct q_package *q_package_new(struct q_table_problems *out);
@@ -157,8 +158,9 @@ void q_package_header(struct q_package *p, long line, char *const *cells,
 int q_package_row(struct q_package *p, long line, char *const *cells,
 		  const size_t *lens, const unsigned char *null, size_t n,
 		  struct q_error *err);
-/* Ends the current table; after the last, checks the deferred foreign
- * keys.  Returns 0 or an error such as Q_ENOMEM (problems are not errors). */
+/* Ends the package: checks the foreign keys left for the end and that
+ * every reference names a table of the package and its primary key.
+ * Returns 0 or an error such as Q_ENOMEM (problems are not errors). */
 int q_package_finish(struct q_package *p, struct q_error *err);
 
 #endif
