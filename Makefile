@@ -102,7 +102,7 @@ bench: all $(BENCH_BINS)
 # its seeds in tests/fuzz/corpus/; crashers land in build/fuzz/crashes/.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := yaml json csv
+FUZZ_TARGETS := yaml json csv csv_from_json
 
 fuzz:
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=$(FUZZ_CC) OPT="-O1 -g" \

@@ -1730,73 +1730,89 @@ static int scan_top(struct scan *sc)
 	return scan_value(sc, 0);
 }
 
-/* Each top-level value of JSON or NDJSON text, parsed one at a time; an
- * array's elements are handed out one by one.  fn returns 0 to go on. */
+/* The error q_json_read gives for the value at start (the whole value). */
+static int json_error_at(const char *data, size_t len, size_t start, const char *file,
+			 struct q_error *err)
+{
+	json_t *all = NULL;
+	int rc = q_json_read(data, len, &start, file, &all, err);
+	json_decref(all);
+	return rc ? rc : q_error_msg(err, Q_ESYNTAX, file, "invalid JSON");
+}
+
+static size_t skip_blanks(const char *data, size_t len, size_t pos, int *line_break)
+{
+	for (; pos < len && (data[pos] == ' ' || data[pos] == '\t' || data[pos] == '\r' ||
+			     data[pos] == '\n');
+	     pos++)
+		if (line_break)
+			*line_break |= data[pos] == '\n' || data[pos] == '\r';
+	return pos;
+}
+
+/*
+ * Each top-level value of JSON or NDJSON text, parsed one at a time, the
+ * elements of a top-level array one by one; fn returns 0 to go on.  The
+ * rules are q_json_read's (values of a stream on lines of their own), and
+ * so are the errors: on any problem the value is read whole to report it.
+ */
 static int each_record(const char *data, size_t len, const char *file,
 		       int (*fn)(void *ctx, json_t *rec, struct q_error *err), void *ctx,
 		       struct q_error *err)
 {
-	size_t pos = 0;
+	/* A leading byte order mark is skipped, once, as q_json_read does. */
+	size_t pos = len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0;
 	json_error_t jerr;
 	const size_t flags = JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK |
 			     JSON_DECODE_ANY | JSON_ALLOW_NUL;
 	for (;;) {
-		while (pos < len && strchr(" \t\r\n", data[pos]) && data[pos])
-			pos++;
+		pos = skip_blanks(data, len, pos, NULL);
 		if (pos >= len)
 			return 0;
 		if (data[pos] != '[') {
 			json_t *v;
-			size_t at = pos;
-			int rc = q_json_read(data, len, &at, file, &v, err);
+			int rc = q_json_read(data, len, &pos, file, &v, err);
 			if (rc || !v)
 				return rc;
 			rc = fn(ctx, v, err);
 			json_decref(v);
 			if (rc)
 				return rc;
-			pos = at;
 			continue;
 		}
 		/* An array: its elements one by one. */
 		size_t start = pos++;
-		for (size_t n = 0;; n++) {
-			while (pos < len && strchr(" \t\r\n", data[pos]) && data[pos])
-				pos++;
-			if (pos < len && data[pos] == ']' && n == 0) {
-				pos++;
-				break;
+		pos = skip_blanks(data, len, pos, NULL);
+		if (pos < len && data[pos] == ']') {
+			pos++;
+		} else {
+			for (;;) {
+				json_t *v = pos < len ? json_loadb(data + pos, len - pos, flags, &jerr)
+						      : NULL;
+				if (!v)
+					return json_error_at(data, len, start, file, err);
+				pos += (size_t)jerr.position;
+				int rc = fn(ctx, v, err);
+				json_decref(v);
+				if (rc)
+					return rc;
+				pos = skip_blanks(data, len, pos, NULL);
+				if (pos < len && data[pos] == ',') {
+					pos = skip_blanks(data, len, pos + 1, NULL);
+					continue;
+				}
+				if (pos < len && data[pos] == ']') {
+					pos++;
+					break;
+				}
+				return json_error_at(data, len, start, file, err);
 			}
-			json_t *v = pos < len ? json_loadb(data + pos, len - pos, flags, &jerr) : NULL;
-			if (!v) {
-				/* Let the whole-value reader say what is wrong, and where. */
-				json_t *all = NULL;
-				size_t at = start;
-				int rc = q_json_read(data, len, &at, file, &all, err);
-				json_decref(all);
-				return rc ? rc : q_error_msg(err, Q_ESYNTAX, file, "invalid JSON");
-			}
-			pos += (size_t)jerr.position;
-			int rc = fn(ctx, v, err);
-			json_decref(v);
-			if (rc)
-				return rc;
-			while (pos < len && strchr(" \t\r\n", data[pos]) && data[pos])
-				pos++;
-			if (pos < len && data[pos] == ',') {
-				pos++;
-				continue;
-			}
-			if (pos < len && data[pos] == ']') {
-				pos++;
-				break;
-			}
-			json_t *all = NULL;
-			size_t at = start;
-			rc = q_json_read(data, len, &at, file, &all, err);
-			json_decref(all);
-			return rc ? rc : q_error_msg(err, Q_ESYNTAX, file, "invalid JSON");
 		}
+		int line_break = 0;
+		size_t next = skip_blanks(data, len, pos, &line_break);
+		if (next < len && !line_break)
+			return json_error_at(data, len, start, file, err);
+		pos = next;
 	}
 }
 
@@ -1820,21 +1836,12 @@ static int stream_one(void *ctx, json_t *v, struct q_error *err)
 	return rc;
 }
 
-/* Top-level values that are arrays give their elements as records. */
+/* each_record already hands out the elements of top-level arrays. */
 static int stream_value(void *ctx, json_t *v, struct q_error *err)
 {
 	struct streamer *st = ctx;
 	st->values++;
-	if (!json_is_array(v))
-		return stream_one(ctx, v, err);
-	size_t i;
-	json_t *e;
-	json_array_foreach(v, i, e) {
-		int rc = stream_one(ctx, e, err);
-		if (rc)
-			return rc;
-	}
-	return 0;
+	return stream_one(ctx, v, err);
 }
 
 int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts,
@@ -1843,10 +1850,21 @@ int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts
 		    void *ctx, struct q_error *err)
 {
 	const char *file = opts && opts->file ? opts->file : "";
+	if (memchr(data, '\0', len)) {
+		/* A raw NUL byte is no JSON (jansson's parser of one element may
+		 * stop at it): let the whole-value reader say where. */
+		size_t at = 0;
+		json_t *v;
+		int rc;
+		while ((rc = q_json_read(data, len, &at, file, &v, err)) == 0 && v)
+			json_decref(v);
+		if (rc)
+			return rc;
+	}
 	struct q_csv_writer *w = q_csv_writer_new(opts);
 	if (!w)
 		return q_error_msg(err, Q_ENOMEM, file, "out of memory");
-	struct scan sc = {data, len, 0, w, {0}, err, 0, 1};
+	struct scan sc = {data, len, len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0, w, {0}, err, 0, 1};
 	q_buf_init(&sc.key, 0);
 	/* Pass 1: the columns, from a scan of the text, else by parsing. */
 	int scanned = 1;
