@@ -20,10 +20,13 @@ LIB_SRCS := $(wildcard util/*.c ir/*.c extract/*.c converters/*.c \
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas_data.o
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+# Helpers the shell tests call (not tests themselves).
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
 BENCH_BINS := $(BUILD)/bench/bench_stages
 SCHEMA_FILES := $(sort $(wildcard schemas/*.json schemas/*.xsd schemas/csv/*.json))
 DEB_PACKAGES := gcc make pkg-config libjansson-dev libyaml-dev libxml2-dev \
-	libcsv-dev libpcre2-dev python3 python3-jsonschema python3-yaml jq libxml2-utils
+	libcsv-dev libpcre2-dev python3 python3-jsonschema python3-yaml jq libxml2-utils \
+	sqlite3
 
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
@@ -57,6 +60,10 @@ $(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
+$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libquarry.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
+
 # The fuzz targets are compiled into their corpus replay.
 $(BUILD)/tests/test_fuzz_replay: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
 
@@ -71,7 +78,7 @@ test: deps
 	$(MAKE) --no-print-directory check-asan || status=1; \
 	exit $$status
 
-check: all $(TEST_BINS)
+check: all $(TEST_BINS) $(TOOL_BINS)
 	@tests/run.sh $(BUILD)
 
 check-asan:
@@ -96,7 +103,7 @@ bench: all $(BENCH_BINS)
 # its seeds in tests/fuzz/corpus/; crashers land in build/fuzz/crashes/.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := yaml json
+FUZZ_TARGETS := yaml json csv csv_from_json
 
 fuzz:
 	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=$(FUZZ_CC) OPT="-O1 -g" \

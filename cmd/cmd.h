@@ -79,6 +79,11 @@ int q_output_value(struct q_output *out, json_t *value, const char *file,
  * array, written as they come where the format allows it. */
 int q_output_array_begin(struct q_output *out, struct q_error *err);
 int q_output_array_end(struct q_output *out, struct q_error *err);
+/* JSON or NDJSON text of data records written as one CSV table, a record
+ * at a time (q_csv_from_json): the output must be CSV and hold nothing
+ * else. */
+int q_output_csv_from_json(struct q_output *out, const char *data, size_t len,
+			   const char *file, struct q_error *err);
 /* Finishes the output (commit) or throws it away (commit == 0). */
 int q_output_close(struct q_output *out, int commit, struct q_error *err);
 

@@ -61,6 +61,54 @@ static int convert_tables(const char *dir, struct q_output *out, struct q_error 
 	return rc;
 }
 
+/* Whether the first value (or first element) is a quarry document. */
+static int holds_documents(const char *data, size_t len, const char *name)
+{
+	struct q_json_items items;
+	struct q_error err;
+	json_t *first = NULL;
+	size_t pos = 0;
+	q_error_init(&err);
+	if (q_json_items_open(&items, data, len, name))
+		q_json_items_next(&items, &first, &err);
+	else
+		q_json_read(data, len, &pos, name, &first, &err);
+	int doc = q_ir_is_view(first);
+	json_decref(first);
+	/* Unreadable input takes the ordinary path, which reports it. */
+	return doc || err.code;
+}
+
+/* A CSV table streams record by record into a top-level array. */
+static int convert_csv(const char *data, size_t len, const char *name,
+		       struct q_output *out, struct q_error *err)
+{
+	struct q_csv_reader *r = q_csv_reader_new(data, len, name);
+	json_t *rec = NULL;
+	if (!r)
+		return q_error_msg(err, Q_ENOMEM, name, "out of memory");
+	int rc = q_csv_reader_next(r, &rec, err);
+	/* Nothing but blanks: no value, as from an empty JSON stream. */
+	if (!rc && (rec || q_csv_reader_columns(r) > 0))
+		rc = q_output_array_begin(out, err);
+	else {
+		q_csv_reader_free(r);
+		return rc;
+	}
+	while (!rc && rec) {
+		rc = convert_value(rec, name, out, err);
+		json_decref(rec);
+		rec = NULL;
+		if (!rc)
+			rc = q_csv_reader_next(r, &rec, err);
+	}
+	json_decref(rec);
+	if (!rc)
+		rc = q_output_array_end(out, err);
+	q_csv_reader_free(r);
+	return rc;
+}
+
 static int convert_file(const struct q_cmdline *cl, const char *path, struct q_output *out,
 			struct q_error *err)
 {
@@ -74,6 +122,18 @@ static int convert_file(const struct q_cmdline *cl, const char *path, struct q_o
 	const struct q_format *from = cl->from ? q_format_find(cl->from)
 					       : q_format_detect(path, raw.data, raw.len);
 	struct q_json_items items;
+	if (!rc && (strcmp(from->name, "json") == 0 || strcmp(from->name, "ndjson") == 0) &&
+	    cl->format && strcmp(cl->format, "csv") == 0 && !holds_documents(raw.data, raw.len, name)) {
+		/* Data records to one CSV table, a record at a time. */
+		rc = q_output_csv_from_json(out, raw.data, raw.len, name, err);
+		q_buf_release(&raw);
+		return rc;
+	}
+	if (!rc && strcmp(from->name, "csv") == 0) {
+		rc = convert_csv(raw.data, raw.len, name, out, err);
+		q_buf_release(&raw);
+		return rc;
+	}
 	if (!rc && strcmp(from->name, "json") == 0 &&
 	    q_json_items_open(&items, raw.data, raw.len, name)) {
 		/* A top-level array streams element by element. */

@@ -129,6 +129,33 @@ int q_output_array_end(struct q_output *o, struct q_error *err)
 	return rc;
 }
 
+static int flush_csv(void *ctx, struct q_buf *buf, struct q_error *err)
+{
+	struct q_output *o = ctx;
+	(void)buf;
+	return flush(o, err);
+}
+
+int q_output_csv_from_json(struct q_output *o, const char *data, size_t len,
+			   const char *file, struct q_error *err)
+{
+	if (o->tables || o->records || o->values)
+		return q_error_msg(err, Q_EUSAGE, file,
+				   "one CSV table holds the records of one input");
+	if (!o->sink_open) {
+		int rc = q_atomic_open(&o->sink, o->cl->output ? o->cl->output : "-", err);
+		if (rc)
+			return rc;
+		o->sink_open = 1;
+	}
+	if (o->cl->table)
+		q_warn(file, "--table applies to quarry documents only; ignored");
+	o->opts.file = file;
+	o->values++;
+	int rc = q_csv_from_json(data, len, &o->opts, &o->buf, flush_csv, o, err);
+	return rc ? rc : flush(o, err);
+}
+
 static int close_csv(struct q_output *o, struct q_error *err)
 {
 	const char *dir = o->cl->output;

@@ -10,6 +10,7 @@
 
 #include <pthread.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static struct {
 	pthread_once_t once;
@@ -145,6 +146,65 @@ static int validate_file(const char *path, const struct q_cmdline *cl,
 	return invalid ? Q_EINVALID : 0;
 }
 
+/*
+ * A folder with a datapackage.json: every table against its Table Schema
+ * and the foreign keys across them; a quarry table set is then read back
+ * into documents, which get the same checks as any document.
+ */
+static int validate_package(const char *dir, const struct q_cmdline *cl,
+			    const struct q_schema *schema)
+{
+	struct q_table_problems problems;
+	struct q_error err;
+	q_table_problems_init(&problems, 0);
+	q_error_init(&err);
+	int rc = q_csv_package_validate(dir, &problems, &err);
+	for (size_t i = 0; !rc && i < problems.count; i++) {
+		const struct q_table_problem *p = &problems.items[i];
+		fprintf(stderr, "quarry: %s/%s", dir, p->file);
+		if (p->line)
+			fprintf(stderr, ":%ld", p->line);
+		if (p->column)
+			fprintf(stderr, ": column '%s'", p->column);
+		fprintf(stderr, ": %s\n", p->message);
+	}
+	if (!rc && problems.truncated)
+		fprintf(stderr, "quarry: %s: more problems were left out\n", dir);
+	int invalid = problems.count > 0;
+	q_table_problems_release(&problems);
+	if (!rc && !invalid && !cl->schema) {
+		/* A quarry table set: its documents as documents. */
+		json_t *views = json_array();
+		size_t i;
+		json_t *view;
+		rc = views ? q_csv_tables_read(dir, views, &err)
+			   : q_error_msg(&err, Q_ENOMEM, dir, "out of memory");
+		json_array_foreach(views, i, view) {
+			if (rc)
+				break;
+			int ok = q_cmd_report_validation(schema, view, 0, dir, 0) &&
+				 consistent(view, dir, 0);
+			invalid |= !ok;
+		}
+		json_decref(views);
+	}
+	if (rc) {
+		q_error_print(&err, stderr);
+		return rc;
+	}
+	return invalid ? Q_EINVALID : 0;
+}
+
+static int is_package(const char *path)
+{
+	struct stat st;
+	char desc[4096];
+	if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+		return 0;
+	snprintf(desc, sizeof(desc), "%s/datapackage.json", path);
+	return stat(desc, &st) == 0;
+}
+
 int q_cmd_validate(struct q_cmdline *cl, struct q_error *err)
 {
 	struct q_schema *user = NULL;
@@ -164,7 +224,8 @@ int q_cmd_validate(struct q_cmdline *cl, struct q_error *err)
 	}
 	q_buf_init(&raw, 0);
 	for (int i = 0; i < cl->nargs; i++) {
-		int rc = validate_file(cl->args[i], cl, schema, &raw);
+		int rc = is_package(cl->args[i]) ? validate_package(cl->args[i], cl, schema)
+						 : validate_file(cl->args[i], cl, schema, &raw);
 		if (rc && !first_rc)
 			first_rc = rc;
 	}

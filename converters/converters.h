@@ -183,4 +183,82 @@ int q_csv_tables_read(const char *dir, json_t *views, struct q_error *err);
  * "postgres" or "sqlite". */
 int q_csv_sql_ddl(const char *dialect, struct q_buf *out, struct q_error *err);
 
+/*
+ * Checks tables against Frictionless Table Schemas (validate/table.c does
+ * the checking, this parses the CSV).  q_csv_package_validate takes a
+ * folder with a datapackage.json whose resources have a path and a schema
+ * (inline, or a file name in the folder) and an optional dialect
+ * nullSequence; q_csv_table_validate one table's text and schema.  They
+ * return 0 or an error that stops the check (missing file, bad schema,
+ * invalid CSV); what the data breaks goes to `out`.
+ */
+struct q_table_problems;
+int q_csv_package_validate(const char *dir, struct q_table_problems *out,
+			   struct q_error *err);
+int q_csv_table_validate(json_t *schema, const char *data, size_t len,
+			 const char *file, const char *null_seq,
+			 struct q_table_problems *out, struct q_error *err);
+
+/*
+ * Streaming CSV of arbitrary data, one record at a time in constant
+ * memory (csv.c).
+ *
+ * Reader: over bytes in memory or over a file descriptor read in 64 KiB
+ * chunks.  q_csv_reader_next gives the next record (a new reference), or
+ * NULL at the end; the first row is the header.  Errors (ragged rows,
+ * invalid UTF-8, a quote after a closing quote, an unclosed quote) name
+ * the line, and the column when there is one.
+ *
+ *	struct q_csv_reader *r = q_csv_reader_new(data, len, "in.csv");
+ *	json_t *rec;
+ *	while ((rc = q_csv_reader_next(r, &rec, &err)) == 0 && rec) {
+ *		… use rec …
+ *		json_decref(rec);
+ *	}
+ *	q_csv_reader_free(r);
+ */
+struct q_csv_reader;
+struct q_csv_reader *q_csv_reader_new(const char *data, size_t len,
+				      const char *file);
+struct q_csv_reader *q_csv_reader_new_fd(int fd, const char *file);
+int q_csv_reader_next(struct q_csv_reader *r, json_t **record,
+		      struct q_error *err);
+/* Columns of the header once it has been read, else 0. */
+size_t q_csv_reader_columns(const struct q_csv_reader *r);
+void q_csv_reader_free(struct q_csv_reader *r);
+
+/*
+ * Writer: the header is the union of the columns of every record that
+ * q_csv_writer_learn saw (a first pass over the input), else those of the
+ * first record put; a later record with a column the header lacks is then
+ * an error (Q_EDATA) rather than a silent loss.  q_csv_writer_put appends
+ * the header before the first row, then one row per record, to out — the
+ * caller may write out and reset it between records.  q_csv_writer_finish
+ * writes the header when no record came and prints the warnings (one line
+ * per kind of loss, naming opts->file).
+ */
+struct q_csv_writer;
+struct q_csv_writer *q_csv_writer_new(const struct q_emit_opts *opts);
+int q_csv_writer_learn(struct q_csv_writer *w, json_t *record,
+		       struct q_error *err);
+int q_csv_writer_put(struct q_csv_writer *w, json_t *record, struct q_buf *out,
+		     struct q_error *err);
+int q_csv_writer_finish(struct q_csv_writer *w, struct q_buf *out,
+			struct q_error *err);
+void q_csv_writer_free(struct q_csv_writer *w);
+
+/*
+ * JSON or NDJSON text of records straight to CSV, without building the
+ * whole tree: the columns come from a scan of the text (keys decoded,
+ * values skipped), then each record is parsed, written and freed in turn.
+ * A top-level array gives its elements as records, so do the arrays among
+ * NDJSON values.  flush (may be NULL) is called whenever out holds 1 MiB
+ * or more, to write it and reset it; memory then stays constant beyond the
+ * input text.  Same table and warnings as q_csv_emit.
+ */
+int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts,
+		    struct q_buf *out,
+		    int (*flush)(void *ctx, struct q_buf *out, struct q_error *err),
+		    void *ctx, struct q_error *err);
+
 #endif

@@ -1,71 +1,1894 @@
-/* csv.c — placeholder until the csv converter lands. */
-#include "converters/converters.h"
+/*
+ * csv.c — CSV through libcsv: the row layer, arbitrary data as one table
+ * of records, and the streaming reader and writer.
+ *
+ * Reading.  libcsv runs in strict mode with CSV_EMPTY_IS_NULL, which is
+ * how an empty unquoted field (null) is told from "" (the empty string).
+ * Its default trimming of spaces and tabs is turned off: RFC 4180 says
+ * they belong to the field.  It is fed one line at a time so that every
+ * row knows the line it starts on, and a strict-mode error knows its line
+ * and column.  One leniency: a quote inside an unquoted field (ab"c) is
+ * kept as a literal character, as most readers and csv-spectrum expect;
+ * text after a closing quote ("ab"c) stays an error, since libcsv would
+ * otherwise drop the quote silently.
+ *
+ * Records.  Nested objects become dotted column names and back; a dot or
+ * backslash inside a key is escaped with a backslash, array elements
+ * become index columns (tags.0, tags.1), and an object key made only of
+ * digits below the top level is written \7 so that it is never taken for
+ * an index.  The header is the union of every record's columns in
+ * first-seen order.  On the way back every cell is a string (no type
+ * guessing) and an empty unquoted cell is null.  What cannot survive the
+ * trip is counted while writing and reported as one warning line per kind
+ * at the end: numbers and booleans (they come back as strings), records
+ * that would read back differently (a missing key, an empty array or
+ * object), and elements that are not objects.
+ */
+#include "converters/csv_private.h"
 
-int q_csv_emit(json_t *value, const struct q_emit_opts *opts,
-		struct q_buf *out, struct q_error *err)
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define ROW_NOT_BEGUN 0 /* libcsv's parser states (libcsv.c) */
+#define FIELD_BEGUN 2
+#define FIELD_MIGHT_HAVE_ENDED 3
+
+#define Q_STRINGIFY_(x) #x
+#define Q_STRINGIFY(x) Q_STRINGIFY_(x)
+
+#define PARSE_OPTIONS (CSV_STRICT | CSV_STRICT_FINI | CSV_EMPTY_IS_NULL)
+/* Longest slice handed to libcsv at once, so its field buffer grows
+ * geometrically (its own growth is linear). */
+#define PIECE_MAX ((size_t)1 << 20)
+/* Input taken at once by the streaming reader. */
+#define READ_CHUNK ((size_t)64 << 10)
+
+/* ---- the row layer ------------------------------------------------------- */
+
+static int no_space(unsigned char c)
 {
-	(void)value;
-	(void)opts;
-	(void)out;
-	return q_error_msg(err, Q_EINTERNAL, NULL, "csv output is not available yet");
+	(void)c;
+	return 0;
 }
 
-int q_csv_read(const char *data, size_t len, size_t *pos, const char *file,
-		json_t **value, struct q_error *err)
+static void on_field(void *s, size_t len, void *data)
 {
-	(void)data;
-	(void)len;
-	(void)pos;
-	*value = NULL;
-	return q_error_msg(err, Q_EINTERNAL, file, "csv input is not available yet");
+	struct q_csv_rows *r = data;
+	if (r->rc)
+		return;
+	if (r->nfields == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 16;
+		size_t *offs = realloc(r->offs, ncap * sizeof(*offs));
+		if (offs)
+			r->offs = offs;
+		size_t *lens = realloc(r->lens, ncap * sizeof(*lens));
+		if (lens)
+			r->lens = lens;
+		unsigned char *nulls = realloc(r->nulls, ncap);
+		if (nulls)
+			r->nulls = nulls;
+		char **ptrs = realloc(r->ptrs, ncap * sizeof(*ptrs));
+		if (ptrs)
+			r->ptrs = ptrs;
+		if (!offs || !lens || !nulls || !ptrs) {
+			r->rc = q_error_msg(r->err, Q_ENOMEM, r->file, "out of memory");
+			return;
+		}
+		r->cap = ncap;
+	}
+	size_t n = r->nfields++;
+	int is_null = s == NULL;
+	if (!is_null && r->null_seq && len == r->null_seq_len &&
+	    memcmp(s, r->null_seq, len) == 0)
+		is_null = 1;
+	r->offs[n] = r->bytes.len;
+	r->lens[n] = len;
+	r->nulls[n] = (unsigned char)is_null;
+	if (q_buf_reserve(&r->bytes, len + 1)) {
+		r->rc = q_error_msg(r->err, Q_ENOMEM, r->file, "out of memory");
+		return;
+	}
+	if (len)
+		memcpy(r->bytes.data + r->bytes.len, s, len);
+	r->bytes.data[r->bytes.len + len] = '\0';
+	r->bytes.len += len + 1;
 }
 
-struct q_csv_tables {
-	int unused;
+static void on_row(int c, void *data)
+{
+	struct q_csv_rows *r = data;
+	(void)c;
+	if (!r->rc) {
+		for (size_t i = 0; i < r->nfields; i++)
+			r->ptrs[i] = r->bytes.data + r->offs[i];
+		struct q_csv_row row = {r->nfields, r->ptrs, r->lens, r->nulls,
+					r->row_line, r->row_offset};
+		r->rows++;
+		r->rc = r->fn(r->ctx, &row, r->err);
+	}
+	r->nfields = 0;
+	r->bytes.len = 0;
+}
+
+void q_csv_rows_init(struct q_csv_rows *r, const char *file,
+		     const char *null_seq, q_csv_row_fn fn, void *ctx)
+{
+	memset(r, 0, sizeof(*r));
+	csv_init(&r->parser, PARSE_OPTIONS);
+	csv_set_space_func(&r->parser, no_space);
+	r->file = file;
+	r->null_seq = null_seq;
+	r->null_seq_len = null_seq ? strlen(null_seq) : 0;
+	r->fn = fn;
+	r->ctx = ctx;
+	r->line = 1;
+	r->row_line = 1;
+	q_buf_init(&r->bytes, 0);
+}
+
+void q_csv_rows_release(struct q_csv_rows *r)
+{
+	csv_free(&r->parser);
+	q_buf_release(&r->bytes);
+	free(r->offs);
+	free(r->lens);
+	free(r->nulls);
+	free(r->ptrs);
+	r->offs = r->lens = NULL;
+	r->nulls = NULL;
+	r->ptrs = NULL;
+	r->cap = r->nfields = 0;
+}
+
+static int parse_error(struct q_csv_rows *r, const char *piece, size_t at,
+		       int status, struct q_error *err)
+{
+	long col = (long)(r->line_cp + q_utf8_count(piece, at)) + 1;
+	long long off = r->consumed + (long long)at;
+	if (status == CSV_ENOMEM)
+		return q_error_msg(err, Q_ENOMEM, r->file, "out of memory");
+	if (status == CSV_ETOOBIG)
+		return q_error_set(err, Q_ETOOBIG, r->file, r->line, col, off,
+				   "CSV field too large");
+	unsigned char c = (unsigned char)piece[at];
+	if (c >= 0x20 && c < 0x7f)
+		return q_error_set(err, Q_ESYNTAX, r->file, r->line, col, off,
+				   "invalid CSV: '%c' after the closing quote of a field "
+				   "(a quote inside a quoted field is written \"\")",
+				   c);
+	return q_error_set(err, Q_ESYNTAX, r->file, r->line, col, off,
+			   "invalid CSV: byte 0x%02X after the closing quote of a field",
+			   c);
+}
+
+/* One slice of a line: no '\n' inside but maybe as its last byte. */
+static int feed_piece(struct q_csv_rows *r, const char *piece, size_t len,
+		      struct q_error *err)
+{
+	size_t i = 0;
+	while (i < len) {
+		if (r->parser.pstate == ROW_NOT_BEGUN) {
+			r->row_line = r->line;
+			r->row_offset = r->consumed + (long long)i;
+		}
+		size_t have = csv_get_buffer_size(&r->parser);
+		csv_set_blk_size(&r->parser, have < 4096 ? 4096 : have);
+		size_t n = csv_parse(&r->parser, piece + i, len - i, on_field, on_row, r);
+		if (r->rc)
+			return r->rc;
+		if (n == len - i)
+			break;
+		size_t at = i + n;
+		int status = csv_error(&r->parser);
+		if (status == CSV_EPARSE && piece[at] == '"' &&
+		    r->parser.pstate == FIELD_BEGUN && !r->parser.quoted) {
+			/* A bare quote in an unquoted field: keep it. */
+			csv_set_opts(&r->parser, PARSE_OPTIONS & ~CSV_STRICT);
+			csv_parse(&r->parser, piece + at, 1, on_field, on_row, r);
+			csv_set_opts(&r->parser, PARSE_OPTIONS);
+			r->parser.status = 0;
+			i = at + 1;
+			continue;
+		}
+		return parse_error(r, piece, at, status, err);
+	}
+	r->consumed += (long long)len;
+	if (len && piece[len - 1] == '\n') {
+		r->line++;
+		r->line_cp = 0;
+		r->line_offset = r->consumed;
+	} else {
+		r->line_cp += q_utf8_count(piece, len);
+	}
+	return 0;
+}
+
+static int feed_lines(struct q_csv_rows *r, const char *data, size_t len,
+		      struct q_error *err)
+{
+	size_t p = 0;
+	while (p < len) {
+		const char *nl = memchr(data + p, '\n', len - p);
+		size_t end = nl ? (size_t)(nl - data) + 1 : len;
+		if (end - p > PIECE_MAX)
+			end = p + PIECE_MAX;
+		int rc = feed_piece(r, data + p, end - p, err);
+		if (rc)
+			return rc;
+		p = end;
+	}
+	return 0;
+}
+
+static const char bom[3] = {'\xEF', '\xBB', '\xBF'};
+
+int q_csv_rows_feed(struct q_csv_rows *r, const char *data, size_t len,
+		    struct q_error *err)
+{
+	r->err = err;
+	if (r->rc)
+		return r->rc;
+	while (!r->started && len) {
+		if (data[0] == bom[r->bom_seen]) {
+			data++, len--;
+			r->consumed++;
+			if (++r->bom_seen == 3)
+				r->started = 1;
+			continue;
+		}
+		/* Not a BOM after all: what looked like one is data. */
+		r->started = 1;
+		r->consumed -= (long long)r->bom_seen;
+		int rc = feed_lines(r, bom, r->bom_seen, err);
+		if (rc)
+			return r->rc = rc;
+	}
+	int rc = feed_lines(r, data, len, err);
+	return rc ? (r->rc = rc) : 0;
+}
+
+int q_csv_rows_finish(struct q_csv_rows *r, struct q_error *err)
+{
+	r->err = err;
+	if (r->rc)
+		return r->rc;
+	if (!r->started && r->bom_seen && r->bom_seen < 3) {
+		r->started = 1;
+		r->consumed -= (long long)r->bom_seen;
+		int rc = feed_lines(r, bom, r->bom_seen, err);
+		if (rc)
+			return r->rc = rc;
+	}
+	if (csv_fini(&r->parser, on_field, on_row, r) != 0)
+		return r->rc = q_error_set(err, Q_ESYNTAX, r->file, r->row_line, 0,
+					   r->row_offset,
+					   "invalid CSV: a quoted field opened on line %ld is never closed",
+					   r->row_line);
+	return r->rc;
+}
+
+/* ---- fields out ----------------------------------------------------------- */
+
+/* Bytes that make a field need quotes, per profile (bit 1: all; bit 2:
+ * snowflake, whose unenclosed fields take \ as an escape by default). */
+static const unsigned char quote_bytes[256] = {
+	[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1, ['\\'] = 2,
 };
 
-struct q_csv_tables *q_csv_tables_new(enum q_csv_profile profile)
+const char *q_csv_eol(enum q_csv_profile profile)
 {
-	(void)profile;
+	return profile == Q_CSV_RFC4180 ? "\r\n" : "\n";
+}
+
+const char *q_csv_null_sequence(enum q_csv_profile profile)
+{
+	return profile == Q_CSV_BIGQUERY ? "\\N" : NULL;
+}
+
+int q_csv_put_field(struct q_buf *out, enum q_csv_profile profile,
+		    const char *s, size_t len, int is_null)
+{
+	if (is_null) {
+		if (profile == Q_CSV_BIGQUERY)
+			q_buf_append(out, "\\N", 2);
+		return 0;
+	}
+	unsigned mask = profile == Q_CSV_SNOWFLAKE ? 3 : 1;
+	/* Leading and trailing blanks, and a leading U+FEFF that a reader
+	 * would take for a byte order mark, are kept by quotes. */
+	int quote = len == 0 || s[0] == ' ' || s[0] == '\t' ||
+		    s[len - 1] == ' ' || s[len - 1] == '\t' ||
+		    (len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0);
+	size_t quotes = 0;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char k = quote_bytes[(unsigned char)s[i]];
+		if (k & mask) {
+			quote = 1;
+			quotes += s[i] == '"';
+		}
+	}
+	int ambiguous = 0;
+	/* \. alone ends COPY's data; \N is a null marker to BigQuery and to
+	 * Snowflake's default NULL_IF: quoted, they read as text. */
+	if (len == 2 && s[0] == '\\' && (s[1] == '.' || s[1] == 'N')) {
+		quote = 1;
+		ambiguous = profile == Q_CSV_BIGQUERY && s[1] == 'N';
+	}
+	if (!quote) {
+		q_buf_append(out, s, len);
+		return ambiguous;
+	}
+	if (q_buf_reserve(out, len + quotes + 2))
+		return ambiguous;
+	char *d = out->data + out->len;
+	*d++ = '"';
+	if (!quotes) {
+		memcpy(d, s, len);
+		d += len;
+	} else {
+		for (size_t i = 0; i < len; i++) {
+			if (s[i] == '"')
+				*d++ = '"';
+			*d++ = s[i];
+		}
+	}
+	*d++ = '"';
+	out->len = (size_t)(d - out->data);
+	out->data[out->len] = '\0';
+	return ambiguous;
+}
+
+int q_csv_utf8_valid(const char *s, size_t len, size_t *bad)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0;
+	while (i < len) {
+		if (i + 8 <= len) {
+			uint64_t w;
+			memcpy(&w, u + i, 8);
+			if (!(w & 0x8080808080808080ULL)) {
+				i += 8;
+				continue;
+			}
+		}
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		uint32_t cp;
+		size_t n = q_utf8_decode(u + i, len - i, &cp);
+		if (!n) {
+			*bad = i;
+			return 0;
+		}
+		i += n;
+	}
+	return 1;
+}
+
+/* ---- column names and the shape of records -------------------------------- */
+
+/*
+ * A header's columns as a tree: one node per path segment, children in
+ * first-seen order (index order for arrays).  Node 0 is the record.
+ */
+struct node {
+	size_t key_off, key_len; /* unescaped key, in shape.keys */
+	long index;		 /* >= 0: an array index segment */
+	long col;		 /* the column ending here, or -1 */
+	size_t first, last, next; /* children (0 = none) */
+	size_t nchildren;
+	int array;
+};
+
+struct shape {
+	struct node *nodes;
+	size_t n, cap;
+	struct q_buf keys; /* keys and column names, each NUL-terminated */
+	size_t ncols;
+	size_t *name_off; /* column -> its name in keys */
+	size_t name_cap;
+	long *leaf_of; /* column -> node */
+	int flat;	/* every column a plain top-level key */
+};
+
+static void shape_init(struct shape *s)
+{
+	memset(s, 0, sizeof(*s));
+	q_buf_init(&s->keys, 0);
+}
+
+static void shape_release(struct shape *s)
+{
+	free(s->nodes);
+	free(s->leaf_of);
+	free(s->name_off);
+	q_buf_release(&s->keys);
+	memset(s, 0, sizeof(*s));
+}
+
+static size_t shape_node(struct shape *s)
+{
+	if (s->n == s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 32;
+		struct node *n = realloc(s->nodes, ncap * sizeof(*n));
+		if (!n)
+			return 0;
+		s->nodes = n;
+		s->cap = ncap;
+	}
+	struct node *n = &s->nodes[s->n];
+	memset(n, 0, sizeof(*n));
+	n->index = -1;
+	n->col = -1;
+	return s->n++;
+}
+
+/* A canonical array index ("0", "17"; not "01"), or -1. */
+static long parse_index(const char *s, size_t len)
+{
+	if (len == 0 || len > 9 || (len > 1 && s[0] == '0'))
+		return -1;
+	long v = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/*
+ * Splits a column name at its unescaped dots into the tree, unescaping
+ * \. and \\ (and \ before a digit at the start of a segment, which marks
+ * a key rather than an index).  Other backslashes are literal.
+ */
+static int shape_add(struct shape *s, const char *name, size_t len, long col,
+		     const char **why)
+{
+	size_t parent = 0, i = 0;
+	int depth = 0;
+	struct q_buf seg;
+	q_buf_init(&seg, 0);
+	if (s->n == 0 && shape_node(s) != 0) {
+		*why = "out of memory";
+		return Q_ENOMEM;
+	}
+	for (;;) {
+		int escaped = 0;
+		q_buf_reset(&seg);
+		if (i + 1 < len && name[i] == '\\' && name[i + 1] >= '0' && name[i + 1] <= '9') {
+			escaped = 1;
+			i++;
+		}
+		while (i < len && name[i] != '.') {
+			if (name[i] == '\\' && i + 1 < len && (name[i + 1] == '.' || name[i + 1] == '\\'))
+				i++;
+			q_buf_putc(&seg, name[i]);
+			i++;
+		}
+		const char *k = seg.data ? seg.data : "";
+		long index = depth > 0 && !escaped ? parse_index(k, seg.len) : -1;
+		/* Find or add the child with this key. */
+		size_t child = 0;
+		for (size_t c = s->nodes[parent].first; c; c = s->nodes[c].next) {
+			struct node *n = &s->nodes[c];
+			if (n->key_len == seg.len && memcmp(s->keys.data + n->key_off, k, seg.len) == 0) {
+				child = c;
+				if (index < 0)
+					n->index = -1;
+				break;
+			}
+		}
+		if (!child) {
+			child = shape_node(s);
+			if (!child || q_buf_append(&s->keys, k, seg.len) ||
+			    q_buf_putc(&s->keys, '\0')) {
+				q_buf_release(&seg);
+				*why = "out of memory";
+				return Q_ENOMEM;
+			}
+			struct node *n = &s->nodes[child];
+			n->key_off = s->keys.len - seg.len - 1;
+			n->key_len = seg.len;
+			n->index = index;
+			struct node *p = &s->nodes[parent];
+			if (p->last)
+				s->nodes[p->last].next = child;
+			else
+				p->first = child;
+			p->last = child;
+			p->nchildren++;
+		}
+		parent = child;
+		if (++depth > Q_MAX_DEPTH) {
+			q_buf_release(&seg);
+			*why = "nests deeper than " Q_STRINGIFY(Q_MAX_DEPTH) " levels";
+			return Q_EDATA;
+		}
+		if (i >= len)
+			break;
+		i++; /* the dot */
+	}
+	q_buf_release(&seg);
+	if (seg.failed) {
+		*why = "out of memory";
+		return Q_ENOMEM;
+	}
+	if (s->nodes[parent].col >= 0) {
+		*why = "appears twice in the header";
+		return Q_ESYNTAX;
+	}
+	s->nodes[parent].col = col;
+	if ((size_t)col >= s->name_cap) {
+		size_t ncap = s->name_cap ? s->name_cap * 2 : 16;
+		while (ncap <= (size_t)col)
+			ncap *= 2;
+		size_t *no = realloc(s->name_off, ncap * sizeof(*no));
+		if (!no) {
+			*why = "out of memory";
+			return Q_ENOMEM;
+		}
+		s->name_off = no;
+		s->name_cap = ncap;
+	}
+	s->name_off[col] = s->keys.len;
+	if (q_buf_append(&s->keys, name, len) || q_buf_putc(&s->keys, '\0')) {
+		*why = "out of memory";
+		return Q_ENOMEM;
+	}
+	return 0;
+}
+
+/* The name of column c, as the header has it. */
+static const char *col_name(const struct shape *s, size_t c)
+{
+	return s->keys.data + s->name_off[c];
+}
+
+static int cmp_index(const void *a, const void *b)
+{
+	const struct node *const *x = a, *const *y = b;
+	return ((*x)->index > (*y)->index) - ((*x)->index < (*y)->index);
+}
+
+/* Marks the arrays (children exactly the indexes 0..n-1) and orders them. */
+static int shape_finish(struct shape *s)
+{
+	s->flat = 1;
+	s->leaf_of = malloc((s->ncols ? s->ncols : 1) * sizeof(*s->leaf_of));
+	if (!s->leaf_of)
+		return Q_ENOMEM;
+	for (size_t id = 0; id < s->n; id++) {
+		struct node *n = &s->nodes[id];
+		if (n->col >= 0)
+			s->leaf_of[n->col] = (long)id;
+		if (!n->nchildren)
+			continue;
+		if (id > 0)
+			s->flat = 0;
+		int all = 1;
+		for (size_t c = n->first; c; c = s->nodes[c].next)
+			if (s->nodes[c].index < 0 || (size_t)s->nodes[c].index >= n->nchildren)
+				all = 0;
+		if (!all || id == 0)
+			continue;
+		struct node **v = malloc(n->nchildren * sizeof(*v));
+		if (!v)
+			return Q_ENOMEM;
+		size_t k = 0;
+		for (size_t c = n->first; c; c = s->nodes[c].next)
+			v[k++] = &s->nodes[c];
+		qsort(v, k, sizeof(*v), cmp_index);
+		for (size_t j = 0; j < k; j++)
+			if (v[j]->index != (long)j)
+				all = 0;
+		if (all) {
+			n->array = 1;
+			n->first = (size_t)(v[0] - s->nodes);
+			for (size_t j = 0; j + 1 < k; j++)
+				v[j]->next = (size_t)(v[j + 1] - s->nodes);
+			v[k - 1]->next = 0;
+			n->last = (size_t)(v[k - 1] - s->nodes);
+		}
+		free(v);
+	}
+	return 0;
+}
+
+/* Builds the shape of a header row. */
+static int shape_from_row(struct shape *s, const struct q_csv_row *row,
+			  const char *file, struct q_error *err)
+{
+	shape_init(s);
+	s->ncols = row->count;
+	for (size_t c = 0; c < row->count; c++) {
+		size_t bad;
+		const char *why = NULL;
+		if (!q_csv_utf8_valid(row->field[c], row->len[c], &bad))
+			return q_error_set(err, Q_EENCODING, file, row->line, 0, row->offset,
+					   "invalid UTF-8 in the name of column %zu", c + 1);
+		int rc = shape_add(s, row->field[c], row->len[c], (long)c, &why);
+		if (rc == Q_ENOMEM)
+			return q_error_msg(err, rc, file, "out of memory");
+		if (rc)
+			return q_error_set(err, rc, file, row->line, 0, row->offset,
+					   "column '%.80s' %s", row->field[c], why);
+	}
+	if (row->count == 0 && shape_node(s) != 0)
+		return q_error_msg(err, Q_ENOMEM, file, "out of memory");
+	if (shape_finish(s))
+		return q_error_msg(err, Q_ENOMEM, file, "out of memory");
+	return 0;
+}
+
+struct build {
+	const struct shape *s;
+	const struct q_csv_row *row;
+	int conflict; /* node id of a scalar column whose children hold values */
+	int failed;
+};
+
+static json_t *cell(const struct q_csv_row *row, long col)
+{
+	return json_stringn_nocheck(row->field[col], row->len[col]);
+}
+
+static int attach(json_t *container, const struct shape *s, const struct node *n,
+		  json_t *v)
+{
+	if (!v)
+		return -1;
+	if (json_is_array(container))
+		return json_array_append_new(container, v);
+	return json_object_setn_new_nocheck(container, s->keys.data + n->key_off,
+					    n->key_len, v);
+}
+
+/* The value of a node's subtree; *any tells whether a cell in it holds one. */
+static json_t *build_node(struct build *b, size_t id, int *any)
+{
+	const struct node *n = &b->s->nodes[id];
+	const struct q_csv_row *row = b->row;
+	int leaf = n->col >= 0 && !row->null[n->col];
+	*any = leaf;
+	if (!n->nchildren)
+		return leaf ? cell(row, n->col) : json_null();
+	json_t *c = n->array ? json_array() : json_object();
+	int some = 0;
+	if (!c) {
+		b->failed = 1;
+		return NULL;
+	}
+	for (size_t k = n->first; k; k = b->s->nodes[k].next) {
+		int a;
+		if (attach(c, b->s, &b->s->nodes[k], build_node(b, k, &a))) {
+			b->failed = 1;
+			break;
+		}
+		some |= a;
+	}
+	if (leaf) {
+		json_decref(c);
+		if (some && !b->conflict)
+			b->conflict = (int)id;
+		return cell(row, n->col);
+	}
+	*any = some;
+	if (n->col >= 0 && !some) {
+		json_decref(c);
+		return json_null();
+	}
+	return c;
+}
+
+/* The record of one row (a new reference), or NULL with err set. */
+static json_t *record_of(const struct shape *s, const struct q_csv_row *row,
+			 const char *file, struct q_error *err)
+{
+	json_t *o = json_object();
+	if (!o)
+		goto nomem;
+	if (s->flat) {
+		for (size_t c = 0; c < s->ncols; c++) {
+			const struct node *n = &s->nodes[s->leaf_of[c]];
+			json_t *v = row->null[c] ? json_null() : cell(row, (long)c);
+			if (!v || json_object_setn_new_nocheck(o, s->keys.data + n->key_off,
+							       n->key_len, v))
+				goto nomem;
+		}
+		return o;
+	}
+	struct build b = {s, row, 0, 0};
+	for (size_t k = s->nodes[0].first; k; k = s->nodes[k].next) {
+		int a;
+		if (attach(o, s, &s->nodes[k], build_node(&b, k, &a))) {
+			b.failed = 1;
+			break;
+		}
+	}
+	if (b.failed)
+		goto nomem;
+	if (b.conflict) {
+		json_decref(o);
+		const struct node *n = &s->nodes[b.conflict];
+		q_error_set(err, Q_EDATA, file, row->line, 0, row->offset,
+			    "column '%s' and the columns below it (%s.…) both hold values",
+			    col_name(s, (size_t)n->col), col_name(s, (size_t)n->col));
+		return NULL;
+	}
+	return o;
+nomem:
+	json_decref(o);
+	q_error_msg(err, Q_ENOMEM, file, "out of memory");
 	return NULL;
 }
 
-void q_csv_tables_free(struct q_csv_tables *t)
+/* ---- the streaming reader --------------------------------------------------- */
+
+struct q_csv_reader {
+	struct q_csv_rows rows;
+	char *file;
+	const char *data; /* memory input */
+	size_t len, pos;
+	int fd;		  /* or a file descriptor, -1 */
+	char *chunk;
+	int finished;
+	struct shape shape;
+	int have_header;
+	json_t **queue;
+	size_t qhead, qlen, qcap;
+	size_t records;
+	int rc;
+};
+
+static int reader_row(void *ctx, const struct q_csv_row *row, struct q_error *err)
 {
-	(void)t;
+	struct q_csv_reader *r = ctx;
+	if (!r->have_header) {
+		r->have_header = 1;
+		return shape_from_row(&r->shape, row, r->file, err);
+	}
+	if (row->count != r->shape.ncols)
+		return q_error_set(err, Q_EDATA, r->file, row->line, 0, row->offset,
+				   "row has %zu field%s but the header has %zu",
+				   row->count, row->count == 1 ? "" : "s", r->shape.ncols);
+	size_t bad;
+	for (size_t c = 0; c < row->count; c++)
+		if (!q_csv_utf8_valid(row->field[c], row->len[c], &bad))
+			return q_error_set(err, Q_EENCODING, r->file, row->line, 0,
+					   row->offset, "invalid UTF-8 in column '%s'",
+					   col_name(&r->shape, c));
+	json_t *rec = record_of(&r->shape, row, r->file, err);
+	if (!rec)
+		return err->code ? err->code : Q_ENOMEM;
+	if (r->qlen == r->qcap) {
+		size_t ncap = r->qcap ? r->qcap * 2 : 64;
+		json_t **q = realloc(r->queue, ncap * sizeof(*q));
+		if (!q) {
+			json_decref(rec);
+			return q_error_msg(err, Q_ENOMEM, r->file, "out of memory");
+		}
+		r->queue = q;
+		r->qcap = ncap;
+	}
+	r->queue[r->qlen++] = rec;
+	r->records++;
+	return 0;
 }
 
-int q_csv_tables_add(struct q_csv_tables *t, json_t *view, struct q_error *err)
+static struct q_csv_reader *reader_new(const char *file)
 {
-	(void)t;
-	(void)view;
-	return q_error_msg(err, Q_EINTERNAL, NULL, "csv output is not available yet");
+	struct q_csv_reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->file = strdup(file ? file : "");
+	if (!r->file) {
+		free(r);
+		return NULL;
+	}
+	r->fd = -1;
+	shape_init(&r->shape);
+	q_csv_rows_init(&r->rows, r->file, NULL, reader_row, r);
+	return r;
 }
 
-int q_csv_tables_write(struct q_csv_tables *t, const char *dir, struct q_error *err)
+struct q_csv_reader *q_csv_reader_new(const char *data, size_t len,
+				      const char *file)
 {
-	(void)t;
-	return q_error_msg(err, Q_EINTERNAL, dir, "csv output is not available yet");
+	struct q_csv_reader *r = reader_new(file);
+	if (r) {
+		r->data = data;
+		r->len = len;
+	}
+	return r;
 }
 
-int q_csv_tables_table(struct q_csv_tables *t, const char *table, struct q_buf *out,
+struct q_csv_reader *q_csv_reader_new_fd(int fd, const char *file)
+{
+	struct q_csv_reader *r = reader_new(file);
+	if (r) {
+		r->fd = fd;
+		r->chunk = malloc(READ_CHUNK);
+		if (!r->chunk) {
+			q_csv_reader_free(r);
+			return NULL;
+		}
+	}
+	return r;
+}
+
+void q_csv_reader_free(struct q_csv_reader *r)
+{
+	if (!r)
+		return;
+	for (size_t i = r->qhead; i < r->qlen; i++)
+		json_decref(r->queue[i]);
+	free(r->queue);
+	q_csv_rows_release(&r->rows);
+	shape_release(&r->shape);
+	free(r->chunk);
+	free(r->file);
+	free(r);
+}
+
+/* Feeds the next slice of input, or ends it. */
+static int reader_fill(struct q_csv_reader *r, struct q_error *err)
+{
+	const char *p;
+	size_t n;
+	if (r->fd >= 0) {
+		ssize_t got;
+		do
+			got = read(r->fd, r->chunk, READ_CHUNK);
+		while (got < 0 && errno == EINTR);
+		if (got < 0)
+			return q_error_msg(err, Q_EIO, r->file, "cannot read: %s", strerror(errno));
+		p = r->chunk;
+		n = (size_t)got;
+	} else {
+		p = r->data + r->pos;
+		n = r->len - r->pos < READ_CHUNK ? r->len - r->pos : READ_CHUNK;
+		r->pos += n;
+	}
+	if (n == 0) {
+		r->finished = 1;
+		return q_csv_rows_finish(&r->rows, err);
+	}
+	return q_csv_rows_feed(&r->rows, p, n, err);
+}
+
+int q_csv_reader_next(struct q_csv_reader *r, json_t **record, struct q_error *err)
+{
+	*record = NULL;
+	while (r->qhead == r->qlen) {
+		r->qhead = r->qlen = 0;
+		if (r->rc)
+			return r->rc;
+		if (r->finished)
+			return 0;
+		r->rc = reader_fill(r, err);
+	}
+	*record = r->queue[r->qhead++];
+	return 0;
+}
+
+size_t q_csv_reader_columns(const struct q_csv_reader *r)
+{
+	return r->have_header ? r->shape.ncols : 0;
+}
+
+static int is_blank(const char *data, size_t len)
+{
+	size_t i = 0;
+	if (len >= 3 && memcmp(data, bom, 3) == 0)
+		i = 3;
+	for (; i < len; i++)
+		if (data[i] != ' ' && data[i] != '\t' && data[i] != '\r' && data[i] != '\n')
+			return 0;
+	return 1;
+}
+
+int q_csv_read(const char *data, size_t len, size_t *pos, const char *file,
+	       json_t **value, struct q_error *err)
+{
+	*value = NULL;
+	if (*pos >= len || is_blank(data + *pos, len - *pos)) {
+		*pos = len;
+		return 0;
+	}
+	struct q_csv_reader *r = q_csv_reader_new(data + *pos, len - *pos, file);
+	json_t *arr = json_array();
+	if (!r || !arr) {
+		q_csv_reader_free(r);
+		json_decref(arr);
+		return q_error_msg(err, Q_ENOMEM, file, "out of memory");
+	}
+	int rc;
+	json_t *rec;
+	while ((rc = q_csv_reader_next(r, &rec, err)) == 0 && rec) {
+		if (json_array_append_new(arr, rec)) {
+			rc = q_error_msg(err, Q_ENOMEM, file, "out of memory");
+			break;
+		}
+	}
+	q_csv_reader_free(r);
+	if (rc) {
+		json_decref(arr);
+		return rc;
+	}
+	*pos = len;
+	*value = arr;
+	return 0;
+}
+
+/* ---- the streaming writer ----------------------------------------------------- */
+
+/* Column names by hash, in first-seen order. */
+struct colmap {
+	struct q_buf names;
+	size_t *off, *len;
+	uint32_t *hash;
+	size_t n, cap;
+	size_t *slots; /* column + 1; 0 is empty */
+	size_t nslots;
+};
+
+static uint32_t hash_bytes(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static long colmap_find(const struct colmap *m, const char *s, size_t len, uint32_t h)
+{
+	if (!m->nslots)
+		return -1;
+	for (size_t i = h & (m->nslots - 1);; i = (i + 1) & (m->nslots - 1)) {
+		size_t v = m->slots[i];
+		if (!v)
+			return -1;
+		v--;
+		if (m->hash[v] == h && m->len[v] == len &&
+		    memcmp(m->names.data + m->off[v], s, len) == 0)
+			return (long)v;
+	}
+}
+
+static int colmap_rehash(struct colmap *m, size_t nslots)
+{
+	size_t *slots = calloc(nslots, sizeof(*slots));
+	if (!slots)
+		return Q_ENOMEM;
+	for (size_t c = 0; c < m->n; c++) {
+		size_t i = m->hash[c] & (nslots - 1);
+		while (slots[i])
+			i = (i + 1) & (nslots - 1);
+		slots[i] = c + 1;
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->nslots = nslots;
+	return 0;
+}
+
+static long colmap_add(struct colmap *m, const char *s, size_t len, uint32_t h)
+{
+	if (m->n == m->cap) {
+		size_t ncap = m->cap ? m->cap * 2 : 16;
+		size_t *off = realloc(m->off, ncap * sizeof(*off));
+		if (off)
+			m->off = off;
+		size_t *l = realloc(m->len, ncap * sizeof(*l));
+		if (l)
+			m->len = l;
+		uint32_t *hs = realloc(m->hash, ncap * sizeof(*hs));
+		if (hs)
+			m->hash = hs;
+		if (!off || !l || !hs)
+			return -1;
+		m->cap = ncap;
+	}
+	if ((m->n + 1) * 2 > m->nslots && colmap_rehash(m, m->nslots ? m->nslots * 2 : 32))
+		return -1;
+	if (q_buf_append(&m->names, s, len) || q_buf_putc(&m->names, '\0'))
+		return -1;
+	size_t c = m->n++;
+	m->off[c] = m->names.len - len - 1;
+	m->len[c] = len;
+	m->hash[c] = h;
+	size_t i = h & (m->nslots - 1);
+	while (m->slots[i])
+		i = (i + 1) & (m->nslots - 1);
+	m->slots[i] = c + 1;
+	return (long)c;
+}
+
+static void colmap_release(struct colmap *m)
+{
+	q_buf_release(&m->names);
+	free(m->off);
+	free(m->len);
+	free(m->hash);
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
+
+/* One kind of loss: how often, and where first. */
+struct loss {
+	size_t count;
+	size_t first_record;
+	char first[160];
+};
+
+struct q_csv_writer {
+	enum q_csv_profile profile;
+	char *file;
+	struct colmap cols;
+	int fixed;	   /* the header is out: no new columns */
+	size_t records;	   /* records seen by put */
+	json_t **cells;	   /* this record's value per column (borrowed) */
+	unsigned *stamp;   /* cells[c] is set when stamp[c] == cur */
+	size_t cells_cap;
+	unsigned cur;
+	int row_lossy;	   /* an empty array or object was met */
+	struct q_buf path;
+	struct shape shape; /* of the header, to check what reads back */
+	struct loss numbers, booleans, differ, skipped, ambiguous;
+	size_t learn_index;
+};
+
+struct q_csv_writer *q_csv_writer_new(const struct q_emit_opts *opts)
+{
+	struct q_csv_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return NULL;
+	w->profile = opts ? opts->profile : Q_CSV_RFC4180;
+	w->file = strdup(opts && opts->file ? opts->file : "");
+	if (!w->file) {
+		free(w);
+		return NULL;
+	}
+	q_buf_init(&w->path, 0);
+	shape_init(&w->shape);
+	return w;
+}
+
+void q_csv_writer_free(struct q_csv_writer *w)
+{
+	if (!w)
+		return;
+	colmap_release(&w->cols);
+	free(w->cells);
+	free(w->stamp);
+	q_buf_release(&w->path);
+	shape_release(&w->shape);
+	free(w->file);
+	free(w);
+}
+
+static void note(struct loss *l, size_t record, const char *fmt, const char *what)
+{
+	if (l->count++ == 0) {
+		l->first_record = record;
+		snprintf(l->first, sizeof(l->first), fmt, what);
+	}
+}
+
+/* Appends key to the path, escaped: \. and \\, and \ before a key of
+ * digits below the top level. */
+static void path_key(struct q_buf *p, const char *k, size_t len, int depth)
+{
+	if (depth > 0) {
+		q_buf_putc(p, '.');
+		int digits = len > 0;
+		for (size_t i = 0; i < len && digits; i++)
+			digits = k[i] >= '0' && k[i] <= '9';
+		if (digits)
+			q_buf_putc(p, '\\');
+	}
+	size_t run = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (k[i] == '.' || k[i] == '\\') {
+			q_buf_append(p, k + run, i - run);
+			q_buf_putc(p, '\\');
+			run = i;
+		}
+	}
+	q_buf_append(p, k + run, len - run);
+}
+
+static void path_cut(struct q_buf *p, size_t mark)
+{
+	p->len = mark;
+	if (p->data)
+		p->data[mark] = '\0';
+}
+
+static void put_index(struct q_buf *p, size_t i)
+{
+	char d[24];
+	size_t n = sizeof(d);
+	do
+		d[--n] = (char)('0' + i % 10);
+	while (i /= 10);
+	d[--n] = '.';
+	q_buf_append(p, d + n, sizeof(d) - n);
+}
+
+static int grow_cells(struct q_csv_writer *w, size_t need)
+{
+	if (need <= w->cells_cap)
+		return 0;
+	size_t ncap = w->cells_cap ? w->cells_cap * 2 : 64;
+	while (ncap < need)
+		ncap *= 2;
+	json_t **c = realloc(w->cells, ncap * sizeof(*c));
+	if (c)
+		w->cells = c;
+	unsigned *s = realloc(w->stamp, ncap * sizeof(*s));
+	if (s)
+		w->stamp = s;
+	if (!c || !s)
+		return Q_ENOMEM;
+	memset(w->stamp + w->cells_cap, 0, (ncap - w->cells_cap) * sizeof(*s));
+	w->cells_cap = ncap;
+	return 0;
+}
+
+static int leaf(struct q_csv_writer *w, json_t *v, int learn, struct q_error *err)
+{
+	if (w->path.failed)
+		return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+	const char *p = w->path.data ? w->path.data : "";
+	uint32_t h = hash_bytes(p, w->path.len);
+	long c = colmap_find(&w->cols, p, w->path.len, h);
+	if (c < 0) {
+		if (w->fixed)
+			return q_error_msg(err, Q_EDATA, w->file,
+					   "record %zu has a column '%s' that the header "
+					   "(taken from the first record) lacks; read the input "
+					   "twice to collect every column first",
+					   w->records, p);
+		c = colmap_add(&w->cols, p, w->path.len, h);
+		if (c < 0 || grow_cells(w, w->cols.n))
+			return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+	}
+	if (!learn) {
+		w->cells[c] = v;
+		w->stamp[c] = w->cur;
+	}
+	return 0;
+}
+
+static int flatten(struct q_csv_writer *w, json_t *v, int depth, int learn,
+		   struct q_error *err)
+{
+	if (depth > Q_MAX_DEPTH)
+		return q_error_msg(err, Q_EDATA, w->file, "data nested deeper than %d levels",
+				   Q_MAX_DEPTH);
+	size_t mark = w->path.len;
+	int rc = 0;
+	if (json_is_object(v) && (depth == 0 || json_object_size(v))) {
+		const char *k;
+		size_t klen;
+		json_t *child;
+		json_object_keylen_foreach(v, k, klen, child) {
+			path_key(&w->path, k, klen, depth);
+			rc = flatten(w, child, depth + 1, learn, err);
+			path_cut(&w->path, mark);
+			if (rc)
+				return rc;
+		}
+	} else if (json_is_array(v) && json_array_size(v)) {
+		size_t i;
+		json_t *child;
+		json_array_foreach(v, i, child) {
+			put_index(&w->path, i);
+			rc = flatten(w, child, depth + 1, learn, err);
+			path_cut(&w->path, mark);
+			if (rc)
+				return rc;
+		}
+	} else if (json_is_object(v) || json_is_array(v)) {
+		w->row_lossy = 1; /* empty: no cell can hold it */
+	} else {
+		rc = leaf(w, v, learn, err);
+	}
+	return rc;
+}
+
+int q_csv_writer_learn(struct q_csv_writer *w, json_t *record, struct q_error *err)
+{
+	if (!json_is_object(record) || w->fixed)
+		return 0;
+	q_buf_reset(&w->path);
+	return flatten(w, record, 0, 1, err);
+}
+
+static const char *type_name(json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER:
+	case JSON_REAL: return "a number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	default: return "null";
+	}
+}
+
+static int write_header(struct q_csv_writer *w, struct q_buf *out, struct q_error *err)
+{
+	w->fixed = 1;
+	shape_init(&w->shape);
+	w->shape.ncols = w->cols.n;
+	for (size_t c = 0; c < w->cols.n; c++) {
+		const char *why;
+		if (c)
+			q_buf_putc(out, ',');
+		q_csv_put_field(out, w->profile, w->cols.names.data + w->cols.off[c],
+				w->cols.len[c], 0);
+		if (shape_add(&w->shape, w->cols.names.data + w->cols.off[c], w->cols.len[c],
+			      (long)c, &why))
+			return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+	}
+	if ((w->cols.n == 0 && shape_node(&w->shape) != 0) || shape_finish(&w->shape))
+		return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+	q_buf_puts(out, q_csv_eol(w->profile));
+	return 0;
+}
+
+/* The text of a scalar as its cell holds it. */
+static const char *scalar_text(json_t *v, char buf[32], size_t *len)
+{
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		*len = json_string_length(v);
+		return json_string_value(v);
+	case JSON_INTEGER:
+		*len = (size_t)snprintf(buf, 32, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+		return buf;
+	case JSON_REAL:
+		*len = q_format_double(json_real_value(v), buf);
+		return buf;
+	case JSON_TRUE:
+		*len = 4;
+		return "true";
+	case JSON_FALSE:
+		*len = 5;
+		return "false";
+	default:
+		*len = 0;
+		return NULL;
+	}
+}
+
+/* Whether `back` (what the reader builds) equals `orig` but for scalar
+ * types; where not, *why says what and where first. */
+static int same(json_t *orig, json_t *back, struct q_buf *at, char *why, size_t whylen)
+{
+	size_t mark = at->len;
+	int ok = 1;
+	if (json_is_object(orig) || json_is_array(orig)) {
+		size_t n = json_is_object(orig) ? json_object_size(orig) : json_array_size(orig);
+		if (n == 0) {
+			snprintf(why, whylen, "'%s' is an empty %s, which no cell can hold",
+				 at->data ? at->data : "",
+				 json_is_object(orig) ? "object" : "array");
+			return 0;
+		}
+		if (json_typeof(back) != json_typeof(orig)) {
+			snprintf(why, whylen, "'%s' reads back as %s", at->data ? at->data : "",
+				 type_name(back));
+			return 0;
+		}
+		if (json_is_object(orig)) {
+			const char *k;
+			size_t klen;
+			json_t *child;
+			json_object_keylen_foreach(orig, k, klen, child) {
+				path_key(at, k, klen, mark > 0);
+				json_t *b = json_object_getn(back, k, klen);
+				ok = b ? same(child, b, at, why, whylen) : 0;
+				if (!b && (json_is_object(child) || json_is_array(child)))
+					same(child, json_null(), at, why, whylen); /* says why */
+				else if (!b)
+					snprintf(why, whylen, "'%s' does not read back", at->data);
+				path_cut(at, mark);
+				if (!ok)
+					return 0;
+			}
+			json_object_keylen_foreach(back, k, klen, child) {
+				if (!json_object_getn(orig, k, klen)) {
+					path_key(at, k, klen, mark > 0);
+					snprintf(why, whylen, "'%s' is missing and reads back as null",
+						 at->data);
+					path_cut(at, mark);
+					return 0;
+				}
+			}
+			return 1;
+		}
+		if (json_array_size(back) != n) {
+			snprintf(why, whylen, "'%s' reads back with %zu elements instead of %zu",
+				 at->data ? at->data : "", json_array_size(back), n);
+			return 0;
+		}
+		for (size_t i = 0; i < n && ok; i++) {
+			put_index(at, i);
+			ok = same(json_array_get(orig, i), json_array_get(back, i), at, why, whylen);
+			path_cut(at, mark);
+		}
+		return ok;
+	}
+	char buf[32];
+	size_t len;
+	const char *s = scalar_text(orig, buf, &len);
+	if (!s ? json_is_null(back)
+	       : json_is_string(back) && json_string_length(back) == len &&
+			 memcmp(json_string_value(back), s, len) == 0)
+		return 1;
+	snprintf(why, whylen, "'%s' reads back as %s", at->data ? at->data : "",
+		 json_is_null(back) ? "null" : json_is_string(back) ? "another string"
+								  : type_name(back));
+	return 0;
+}
+
+/* Rebuilds the record as the reader will and compares. */
+static int check_reads_back(struct q_csv_writer *w, json_t *record, struct q_error *err)
+{
+	size_t n = w->cols.n;
+	char **field = calloc(n + 1, sizeof(*field));
+	size_t *len = calloc(n + 1, sizeof(*len));
+	unsigned char *null = calloc(n + 1, 1);
+	char (*bufs)[32] = calloc(n + 1, sizeof(*bufs));
+	int rc = 0;
+	if (!field || !len || !null || !bufs) {
+		rc = q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+		goto done;
+	}
+	for (size_t c = 0; c < n; c++) {
+		json_t *v = w->stamp[c] == w->cur ? w->cells[c] : NULL;
+		const char *s = v ? scalar_text(v, bufs[c], &len[c]) : NULL;
+		field[c] = (char *)(s ? s : "");
+		null[c] = s == NULL;
+		if (n == 1 && null[c])
+			null[c] = 0, len[c] = 0; /* written "" so the row is not empty */
+	}
+	struct q_csv_row row = {n, field, len, null, 0, 0};
+	struct q_error ignore;
+	q_error_init(&ignore);
+	json_t *back = n ? record_of(&w->shape, &row, w->file, &ignore) : NULL;
+	char why[160] = "";
+	struct q_buf at;
+	q_buf_init(&at, 0);
+	q_buf_putc(&at, '\0');
+	at.len = 0;
+	if (!n) {
+		snprintf(why, sizeof(why), "a record without any column cannot be written");
+	} else if (!back) {
+		snprintf(why, sizeof(why), "%.150s", ignore.message);
+	} else if (!same(record, back, &at, why, sizeof(why))) {
+		/* why is set */
+	} else {
+		why[0] = '\0';
+	}
+	if (why[0])
+		note(&w->differ, w->records, "%s", why);
+	q_buf_release(&at);
+	json_decref(back);
+done:
+	free(field);
+	free(len);
+	free(null);
+	free(bufs);
+	return rc;
+}
+
+int q_csv_writer_put(struct q_csv_writer *w, json_t *record, struct q_buf *out,
+		     struct q_error *err)
+{
+	w->records++;
+	if (!json_is_object(record)) {
+		note(&w->skipped, w->records, "%s", type_name(record));
+		return 0;
+	}
+	if (++w->cur == 0) { /* the stamp wrapped: clear them */
+		memset(w->stamp, 0, w->cells_cap * sizeof(*w->stamp));
+		w->cur = 1;
+	}
+	w->row_lossy = 0;
+	q_buf_reset(&w->path);
+	int rc = flatten(w, record, 0, 0, err);
+	if (rc)
+		return rc;
+	if (!w->fixed && (rc = write_header(w, out, err)))
+		return rc;
+	size_t n = w->cols.n, missing = 0;
+	for (size_t c = 0; c < n; c++) {
+		if (c)
+			q_buf_putc(out, ',');
+		if (w->stamp[c] != w->cur) {
+			missing++;
+			q_csv_put_field(out, w->profile, "", 0, n > 1);
+			continue;
+		}
+		json_t *v = w->cells[c];
+		char buf[32];
+		size_t len;
+		const char *s = scalar_text(v, buf, &len);
+		if (json_is_number(v))
+			note(&w->numbers, w->records, "'%s'", w->cols.names.data + w->cols.off[c]);
+		else if (json_is_boolean(v))
+			note(&w->booleans, w->records, "'%s'", w->cols.names.data + w->cols.off[c]);
+		if (!s && n == 1)
+			missing++; /* "" stands for it */
+		if (q_csv_put_field(out, w->profile, s ? s : "", len, !s && n > 1))
+			note(&w->ambiguous, w->records, "'%s'", w->cols.names.data + w->cols.off[c]);
+	}
+	if (n)
+		q_buf_puts(out, q_csv_eol(w->profile));
+	if ((missing || w->row_lossy || n == 0) && (rc = check_reads_back(w, record, err)))
+		return rc;
+	if (out->failed)
+		return q_error_msg(err, out->failed, w->file,
+				   out->failed == Q_ETOOBIG ? "output exceeds the size limit"
+							    : "out of memory");
+	return 0;
+}
+
+static void warn_loss(const struct q_csv_writer *w, const struct loss *l, const char *what)
+{
+	if (l->count)
+		q_warn(w->file, "%s %zu time%s (first in record %zu: %s)", what, l->count,
+		       l->count == 1 ? "" : "s", l->first_record, l->first);
+}
+
+int q_csv_writer_finish(struct q_csv_writer *w, struct q_buf *out, struct q_error *err)
+{
+	int rc = 0;
+	if (!w->fixed)
+		rc = write_header(w, out, err);
+	warn_loss(w, &w->numbers, "csv: numbers become strings when read back:");
+	warn_loss(w, &w->booleans, "csv: booleans become strings when read back:");
+	warn_loss(w, &w->differ, "csv: records that will not read back as written:");
+	warn_loss(w, &w->skipped, "csv: elements that are not objects were left out:");
+	warn_loss(w, &w->ambiguous,
+		  "csv: strings equal to the BigQuery null marker \\N load as NULL there:");
+	if (!rc && out->failed)
+		rc = q_error_msg(err, out->failed, w->file,
+				 out->failed == Q_ETOOBIG ? "output exceeds the size limit"
+							  : "out of memory");
+	return rc;
+}
+
+int q_csv_emit(json_t *value, const struct q_emit_opts *opts, struct q_buf *out,
+	       struct q_error *err)
+{
+	const char *file = opts && opts->file ? opts->file : "";
+	if (!json_is_array(value) && !json_is_object(value)) {
+		q_warn(file, "csv: %s is not a table of records: nothing written",
+		       type_name(value));
+		return 0;
+	}
+	struct q_csv_writer *w = q_csv_writer_new(opts);
+	if (!w)
+		return q_error_msg(err, Q_ENOMEM, file, "out of memory");
+	int rc = 0;
+	if (json_is_object(value)) {
+		q_warn(file, "csv: an object, not an array of records: written as one "
+			     "record (it reads back as an array of one)");
+		rc = q_csv_writer_learn(w, value, err);
+		if (!rc)
+			rc = q_csv_writer_put(w, value, out, err);
+	} else {
+		size_t i;
+		json_t *rec;
+		json_array_foreach(value, i, rec) {
+			if ((rc = q_csv_writer_learn(w, rec, err)))
+				break;
+		}
+		if (!rc) {
+			json_array_foreach(value, i, rec) {
+				if ((rc = q_csv_writer_put(w, rec, out, err)))
+					break;
+			}
+		}
+	}
+	if (!rc)
+		rc = q_csv_writer_finish(w, out, err);
+	q_csv_writer_free(w);
+	return rc;
+}
+
+/* ---- JSON text straight to CSV ------------------------------------------------- */
+
+/*
+ * The columns of JSON text found without building it: a walk over the
+ * bytes that decodes keys only and skips values.  It collects the same
+ * escaped paths as flatten(); anything it does not expect (invalid JSON,
+ * a key with an escape it cannot decode) makes it give up, and the caller
+ * learns the columns the slow way instead.
+ */
+struct scan {
+	const char *s;
+	size_t len, i;
+	struct q_csv_writer *w;
+	struct q_buf key;
+	struct q_error *err;
+	int rc;	     /* an error of the writer (out of memory) */
+	int collect; /* 0 while skipping what is not a record */
+};
+
+static void scan_ws(struct scan *sc)
+{
+	while (sc->i < sc->len && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\n' ||
+				   sc->s[sc->i] == '\r' || sc->s[sc->i] == '\t'))
+		sc->i++;
+}
+
+static int hex4(const char *s, unsigned *v)
+{
+	*v = 0;
+	for (int k = 0; k < 4; k++) {
+		char c = s[k];
+		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+				: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+		if (d < 0)
+			return 0;
+		*v = *v * 16 + (unsigned)d;
+	}
+	return 1;
+}
+
+/* A string at sc->i; decoded into sc->key when keep.  0 on failure. */
+static int scan_string(struct scan *sc, int keep)
+{
+	if (sc->i >= sc->len || sc->s[sc->i] != '"')
+		return 0;
+	size_t i = sc->i + 1;
+	if (keep)
+		q_buf_reset(&sc->key);
+	for (;;) {
+		const char *q = memchr(sc->s + i, '"', sc->len - i);
+		const char *b = memchr(sc->s + i, '\\', (q ? (size_t)(q - sc->s) : sc->len) - i);
+		if (!q)
+			return 0;
+		if (!b) {
+			if (keep)
+				q_buf_append(&sc->key, sc->s + i, (size_t)(q - sc->s) - i);
+			sc->i = (size_t)(q - sc->s) + 1;
+			return 1;
+		}
+		size_t at = (size_t)(b - sc->s);
+		if (keep)
+			q_buf_append(&sc->key, sc->s + i, at - i);
+		if (at + 1 >= sc->len)
+			return 0;
+		char e = sc->s[at + 1];
+		const char *plain = strchr("\"\\/bfnrt", e);
+		if (plain && e) {
+			static const char out[] = "\"\\/\b\f\n\r\t";
+			if (keep)
+				q_buf_putc(&sc->key, out[plain - "\"\\/bfnrt"]);
+			i = at + 2;
+			continue;
+		}
+		unsigned cp, lo;
+		if (e != 'u' || at + 6 > sc->len || !hex4(sc->s + at + 2, &cp))
+			return 0;
+		i = at + 6;
+		if (cp >= 0xD800 && cp < 0xDC00) {
+			if (i + 6 > sc->len || sc->s[i] != '\\' || sc->s[i + 1] != 'u' ||
+			    !hex4(sc->s + i + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
+				return 0;
+			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+			i += 6;
+		} else if (cp >= 0xDC00 && cp < 0xE000) {
+			return 0;
+		}
+		if (keep) {
+			char u[4];
+			q_buf_append(&sc->key, u, q_utf8_encode(cp, u));
+		}
+	}
+}
+
+static int scan_value(struct scan *sc, int depth)
+{
+	if (depth > Q_MAX_DEPTH)
+		return 0;
+	scan_ws(sc);
+	if (sc->i >= sc->len)
+		return 0;
+	char c = sc->s[sc->i];
+	struct q_buf *path = &sc->w->path;
+	size_t mark = path->len;
+	if (c == '{') {
+		sc->i++;
+		scan_ws(sc);
+		if (sc->i < sc->len && sc->s[sc->i] == '}') {
+			sc->i++;
+			return 1;
+		}
+		for (;;) {
+			scan_ws(sc);
+			if (!scan_string(sc, 1))
+				return 0;
+			scan_ws(sc);
+			if (sc->i >= sc->len || sc->s[sc->i] != ':')
+				return 0;
+			sc->i++;
+			path_key(path, sc->key.data ? sc->key.data : "", sc->key.len, depth);
+			int ok = scan_value(sc, depth + 1);
+			path_cut(path, mark);
+			if (!ok)
+				return 0;
+			scan_ws(sc);
+			if (sc->i < sc->len && sc->s[sc->i] == ',') {
+				sc->i++;
+				continue;
+			}
+			if (sc->i < sc->len && sc->s[sc->i] == '}') {
+				sc->i++;
+				return 1;
+			}
+			return 0;
+		}
+	}
+	if (c == '[') {
+		sc->i++;
+		scan_ws(sc);
+		if (sc->i < sc->len && sc->s[sc->i] == ']') {
+			sc->i++;
+			return 1;
+		}
+		for (size_t n = 0;; n++) {
+			put_index(path, n);
+			int ok = scan_value(sc, depth + 1);
+			path_cut(path, mark);
+			if (!ok)
+				return 0;
+			scan_ws(sc);
+			if (sc->i < sc->len && sc->s[sc->i] == ',') {
+				sc->i++;
+				continue;
+			}
+			if (sc->i < sc->len && sc->s[sc->i] == ']') {
+				sc->i++;
+				return 1;
+			}
+			return 0;
+		}
+	}
+	if (c == '"') {
+		if (!scan_string(sc, 0))
+			return 0;
+	} else {
+		size_t start = sc->i;
+		while (sc->i < sc->len && strchr("+-.0123456789eEtruefalsn", sc->s[sc->i]) &&
+		       sc->s[sc->i])
+			sc->i++;
+		if (sc->i == start)
+			return 0;
+	}
+	if (depth == 0 || !sc->collect) /* no column */
+		return 1;
+	if (sc->w->path.failed || leaf(sc->w, NULL, 1, sc->err)) {
+		sc->rc = sc->err->code ? sc->err->code : Q_ENOMEM;
+		return 0;
+	}
+	return 1;
+}
+
+/* A record, or an array of records, at the top. */
+static int scan_top(struct scan *sc)
+{
+	scan_ws(sc);
+	if (sc->i < sc->len && sc->s[sc->i] == '[') {
+		sc->i++;
+		scan_ws(sc);
+		if (sc->i < sc->len && sc->s[sc->i] == ']') {
+			sc->i++;
+			return 1;
+		}
+		for (;;) {
+			scan_ws(sc);
+			q_buf_reset(&sc->w->path);
+			if (sc->i < sc->len && sc->s[sc->i] == '{') {
+				if (!scan_value(sc, 0))
+					return 0;
+			} else {
+				/* Not a record: skipped, its cells collect nothing. */
+				sc->collect = 0;
+				int ok = scan_value(sc, 0);
+				sc->collect = 1;
+				if (!ok)
+					return 0;
+			}
+			scan_ws(sc);
+			if (sc->i < sc->len && sc->s[sc->i] == ',') {
+				sc->i++;
+				continue;
+			}
+			if (sc->i < sc->len && sc->s[sc->i] == ']') {
+				sc->i++;
+				return 1;
+			}
+			return 0;
+		}
+	}
+	q_buf_reset(&sc->w->path);
+	return scan_value(sc, 0);
+}
+
+/* The error q_json_read gives for the value at start (the whole value). */
+static int json_error_at(const char *data, size_t len, size_t start, const char *file,
+			 struct q_error *err)
+{
+	json_t *all = NULL;
+	int rc = q_json_read(data, len, &start, file, &all, err);
+	json_decref(all);
+	return rc ? rc : q_error_msg(err, Q_ESYNTAX, file, "invalid JSON");
+}
+
+static size_t skip_blanks(const char *data, size_t len, size_t pos, int *line_break)
+{
+	for (; pos < len && (data[pos] == ' ' || data[pos] == '\t' || data[pos] == '\r' ||
+			     data[pos] == '\n');
+	     pos++)
+		if (line_break)
+			*line_break |= data[pos] == '\n' || data[pos] == '\r';
+	return pos;
+}
+
+/*
+ * Each top-level value of JSON or NDJSON text, parsed one at a time, the
+ * elements of a top-level array one by one; fn returns 0 to go on.  The
+ * rules are q_json_read's (values of a stream on lines of their own), and
+ * so are the errors: on any problem the value is read whole to report it.
+ */
+static int each_record(const char *data, size_t len, const char *file,
+		       int (*fn)(void *ctx, json_t *rec, struct q_error *err), void *ctx,
 		       struct q_error *err)
 {
-	(void)t;
-	(void)table;
-	(void)out;
-	return q_error_msg(err, Q_EINTERNAL, NULL, "csv output is not available yet");
+	/* A leading byte order mark is skipped, once, as q_json_read does. */
+	size_t pos = len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0;
+	json_error_t jerr;
+	const size_t flags = JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK |
+			     JSON_DECODE_ANY | JSON_ALLOW_NUL;
+	for (;;) {
+		pos = skip_blanks(data, len, pos, NULL);
+		if (pos >= len)
+			return 0;
+		if (data[pos] != '[') {
+			json_t *v;
+			int rc = q_json_read(data, len, &pos, file, &v, err);
+			if (rc || !v)
+				return rc;
+			rc = fn(ctx, v, err);
+			json_decref(v);
+			if (rc)
+				return rc;
+			continue;
+		}
+		/* An array: its elements one by one. */
+		size_t start = pos++;
+		pos = skip_blanks(data, len, pos, NULL);
+		if (pos < len && data[pos] == ']') {
+			pos++;
+		} else {
+			for (;;) {
+				json_t *v = pos < len ? json_loadb(data + pos, len - pos, flags, &jerr)
+						      : NULL;
+				if (!v)
+					return json_error_at(data, len, start, file, err);
+				pos += (size_t)jerr.position;
+				int rc = fn(ctx, v, err);
+				json_decref(v);
+				if (rc)
+					return rc;
+				pos = skip_blanks(data, len, pos, NULL);
+				if (pos < len && data[pos] == ',') {
+					pos = skip_blanks(data, len, pos + 1, NULL);
+					continue;
+				}
+				if (pos < len && data[pos] == ']') {
+					pos++;
+					break;
+				}
+				return json_error_at(data, len, start, file, err);
+			}
+		}
+		int line_break = 0;
+		size_t next = skip_blanks(data, len, pos, &line_break);
+		if (next < len && !line_break)
+			return json_error_at(data, len, start, file, err);
+		pos = next;
+	}
 }
 
-int q_csv_tables_read(const char *dir, json_t *views, struct q_error *err)
+struct streamer {
+	struct q_csv_writer *w;
+	struct q_buf *out;
+	int (*flush)(void *ctx, struct q_buf *out, struct q_error *err);
+	void *ctx;
+	int learn;
+	size_t values, scalars;
+};
+
+static int stream_one(void *ctx, json_t *v, struct q_error *err)
 {
-	(void)views;
-	return q_error_msg(err, Q_EINTERNAL, dir, "csv input is not available yet");
+	struct streamer *st = ctx;
+	if (st->learn)
+		return q_csv_writer_learn(st->w, v, err);
+	int rc = q_csv_writer_put(st->w, v, st->out, err);
+	if (!rc && st->flush && st->out->len >= ((size_t)1 << 20))
+		rc = st->flush(st->ctx, st->out, err);
+	return rc;
 }
 
-int q_csv_sql_ddl(const char *dialect, struct q_buf *out, struct q_error *err)
+/* each_record already hands out the elements of top-level arrays. */
+static int stream_value(void *ctx, json_t *v, struct q_error *err)
 {
-	(void)dialect;
-	(void)out;
-	return q_error_msg(err, Q_EINTERNAL, NULL, "SQL DDL is not available yet");
+	struct streamer *st = ctx;
+	st->values++;
+	return stream_one(ctx, v, err);
+}
+
+int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts,
+		    struct q_buf *out,
+		    int (*flush)(void *ctx, struct q_buf *out, struct q_error *err),
+		    void *ctx, struct q_error *err)
+{
+	const char *file = opts && opts->file ? opts->file : "";
+	if (memchr(data, '\0', len)) {
+		/* A raw NUL byte is no JSON (jansson's parser of one element may
+		 * stop at it): let the whole-value reader say where. */
+		size_t at = 0;
+		json_t *v;
+		int rc;
+		while ((rc = q_json_read(data, len, &at, file, &v, err)) == 0 && v)
+			json_decref(v);
+		if (rc)
+			return rc;
+	}
+	struct q_csv_writer *w = q_csv_writer_new(opts);
+	if (!w)
+		return q_error_msg(err, Q_ENOMEM, file, "out of memory");
+	struct scan sc = {data, len, len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0, w, {0}, err, 0, 1};
+	q_buf_init(&sc.key, 0);
+	/* Pass 1: the columns, from a scan of the text, else by parsing. */
+	int scanned = 1;
+	while (scanned) {
+		scan_ws(&sc);
+		if (sc.i >= sc.len)
+			break;
+		scanned = scan_top(&sc);
+	}
+	q_buf_release(&sc.key);
+	int rc = sc.rc;
+	struct streamer st = {w, out, flush, ctx, 0, 0, 0};
+	if (!rc && !scanned) {
+		colmap_release(&w->cols);
+		st.learn = 1;
+		rc = each_record(data, len, file, stream_value, &st, err);
+		st.learn = 0;
+		st.values = 0;
+	}
+	/* Pass 2: one record at a time. */
+	if (!rc)
+		rc = each_record(data, len, file, stream_value, &st, err);
+	if (!rc)
+		rc = q_csv_writer_finish(w, out, err);
+	q_csv_writer_free(w);
+	return rc;
 }

@@ -10,6 +10,12 @@
 #define LLVMFuzzerTestOneInput fuzz_json_one
 #include "tests/fuzz/fuzz_json.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_csv_one
+#include "tests/fuzz/fuzz_csv.c"
+#undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput fuzz_csv_from_json_one
+#include "tests/fuzz/fuzz_csv_from_json.c"
+#undef LLVMFuzzerTestOneInput
 
 #include "extract/extract.h"
 #include "tests/check.h"
@@ -55,5 +61,7 @@ int main(void)
 {
 	replay("tests/fuzz/corpus/yaml", fuzz_yaml_one);
 	replay("tests/fuzz/corpus/json", fuzz_json_one);
+	replay("tests/fuzz/corpus/csv", fuzz_csv_one);
+	replay("tests/fuzz/corpus/csv_from_json", fuzz_csv_from_json_one);
 	return CHECK_DONE();
 }

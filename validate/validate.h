@@ -91,4 +91,76 @@ int q_schema_validate(const struct q_schema *s, json_t *instance,
  */
 int q_format_check(const char *format, const char *s, size_t len);
 
+/* ---- Frictionless Table Schema (table.c) --------------------------------
+ *
+ * Checks tables — rows of cells that are strings or null — against
+ * Frictionless Table Schemas (v1): the header against the fields, each
+ * cell against its field's type (string with format email/uri/uuid,
+ * integer, number, boolean with trueValues/falseValues, date, year) and
+ * constraints (required, unique, enum, pattern, minLength, maxLength,
+ * minimum, maximum), primaryKey uniqueness, and foreignKeys across the
+ * tables of a data package.  Reading CSV is not done here: converters/
+ * parses the files and pushes their rows (q_csv_package_validate).
+ *
+ * A cell is missing when the CSV layer says null (an empty unquoted field
+ * or the dialect's nullSequence) or when it equals one of the schema's
+ * non-empty missingValues: a quoted "" is the empty string, not missing.
+ * Patterns are XML Schema style, anchored at both ends, run by PCRE2 in
+ * UTF mode.  A foreign key must reference its resource's primaryKey (as in
+ * SQL); a row whose key fields are all or partly null is not checked (SQL's
+ * MATCH SIMPLE).
+ */
+
+struct q_table_schema;
+
+/* Compiles a Table Schema (borrowed).  A schema it cannot use (unknown
+ * type, bad pattern, primaryKey naming no field…) is Q_EINVALID. */
+int q_table_schema_compile(json_t *schema, const char *name,
+			   struct q_table_schema **out, struct q_error *err);
+void q_table_schema_free(struct q_table_schema *s);
+size_t q_table_schema_nfields(const struct q_table_schema *s);
+const char *q_table_schema_field(const struct q_table_schema *s, size_t i);
+
+struct q_table_problem {
+	char *file;    /* the table's file */
+	long line;     /* 1-based line of the row, 0 for the whole table */
+	char *column;  /* field name, or NULL */
+	char *message; /* "'x' is not an integer" */
+};
+
+struct q_table_problems {
+	struct q_table_problem *items;
+	size_t count, cap;
+	size_t max;    /* keeps at most max (0: Q_VALIDATE_DEFAULT_MAX) */
+	int truncated; /* 1 when some were left out */
+};
+
+void q_table_problems_init(struct q_table_problems *p, size_t max);
+void q_table_problems_release(struct q_table_problems *p);
+/* "FILE:LINE: column 'c': message" into err (code Q_EINVALID), or 0. */
+int q_table_problems_error(const struct q_table_problems *p, struct q_error *err);
+
+/*
+ * The tables of one package, checked as they are pushed: q_package_add
+ * starts the next table (and ends the one before; resources may come in
+ * any order: a foreign key to a table not yet complete is checked at
+ * q_package_finish), then q_package_header and q_package_row push its
+ * header and its rows.  Problems go to `out`.
+ */
+struct q_package;
+struct q_package *q_package_new(struct q_table_problems *out);
+void q_package_free(struct q_package *p);
+int q_package_add(struct q_package *p, const char *resource,
+		  const struct q_table_schema *s, const char *file,
+		  struct q_error *err);
+void q_package_header(struct q_package *p, long line, char *const *cells,
+		      const size_t *lens, size_t n);
+int q_package_row(struct q_package *p, long line, char *const *cells,
+		  const size_t *lens, const unsigned char *null, size_t n,
+		  struct q_error *err);
+/* Ends the package: checks the foreign keys left for the end and that
+ * every reference names a table of the package and its primary key.
+ * Returns 0 or an error such as Q_ENOMEM (problems are not errors). */
+int q_package_finish(struct q_package *p, struct q_error *err);
+
 #endif
