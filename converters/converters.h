@@ -152,6 +152,17 @@ int q_xml_emit(json_t *value, const struct q_emit_opts *opts,
 int q_xml_read(const char *data, size_t len, size_t *pos, const char *file,
 	       json_t **value, struct q_error *err);
 
+/*
+ * Checks an XML text against a user's XSD (the XSD's own includes and
+ * imports are not fetched): every problem goes to report with its line.
+ * Returns 0 when valid, Q_EINVALID when problems were reported, or the
+ * error that stopped the check (an unusable XSD, XML that does not parse).
+ */
+int q_xml_validate_xsd(const char *xsd, size_t xsd_len, const char *xsd_name,
+		       const char *data, size_t len, const char *file,
+		       void (*report)(void *ctx, long line, const char *message),
+		       void *ctx, struct q_error *err);
+
 /* ---- CSV (csv.c, libcsv) ------------------------------------------------- */
 
 /* Data: an array of records as one table (dotted columns for nested

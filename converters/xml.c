@@ -2311,3 +2311,75 @@ int q_xml_read(const char *data, size_t len, size_t *pos, const char *file, json
 	*pos = rc ? *pos : len;
 	return rc;
 }
+
+/* ==== a user's XSD ====================================================== */
+
+struct xsd_report {
+	void (*report)(void *ctx, long line, const char *message);
+	void *ctx;
+	size_t count;
+};
+
+/* Every validity error, not only the first, goes to the report. */
+static void report_error(void *ctx, xmlErrorPtr e)
+{
+	struct xsd_report *r = ctx;
+	char message[Q_ERROR_MESSAGE_MAX];
+	if (!e || e->level < XML_ERR_ERROR)
+		return;
+	snprintf(message, sizeof(message), "%s", e->message ? e->message : "invalid");
+	for (char *p = message; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = *(p + 1) ? ' ' : '\0';
+	r->count++;
+	r->report(r->ctx, e->line, message);
+}
+
+int q_xml_validate_xsd(const char *xsd, size_t xsd_len, const char *xsd_name,
+		       const char *data, size_t len, const char *file,
+		       void (*report)(void *ctx, long line, const char *message),
+		       void *ctx, struct q_error *err)
+{
+	struct capture cap;
+	struct handlers h;
+	struct xsd_report r = {report, ctx, 0};
+	int rc = 0;
+	quarry_xsd(err); /* sets libxml2 up: no network, no external entities */
+	if (xsd_len > INT_MAX || len > INT_MAX)
+		return q_error_msg(err, Q_ETOOBIG, file, "too large for libxml2");
+	handlers_enter(&h, &cap);
+	xmlSchemaPtr schema = NULL;
+	xmlSchemaParserCtxtPtr pc = xmlSchemaNewMemParserCtxt(xsd, (int)xsd_len);
+	if (pc) {
+		xmlSchemaSetParserStructuredErrors(pc, capture_error, &cap);
+		schema = xmlSchemaParse(pc);
+		xmlSchemaFreeParserCtxt(pc);
+	}
+	if (!schema) {
+		handlers_leave(&h);
+		return q_error_set(err, Q_EINVALID, xsd_name, cap.line, cap.column, -1,
+				   "not a usable XSD: %s", cap.have ? cap.message : "out of memory");
+	}
+	memset(&cap, 0, sizeof(cap));
+	xmlDocPtr doc = xmlReadMemory(data, (int)len, file, NULL, READ_OPTIONS);
+	if (!doc) {
+		rc = q_error_set(err, Q_ESYNTAX, file, cap.line, cap.column, -1,
+				 "invalid XML: %s", cap.have ? cap.message : "out of memory");
+	} else {
+		xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schema);
+		int vr = -1;
+		if (v) {
+			xmlSchemaSetValidStructuredErrors(v, report_error, &r);
+			vr = xmlSchemaValidateDoc(v, doc);
+			xmlSchemaFreeValidCtxt(v);
+		}
+		if (vr < 0)
+			rc = q_error_msg(err, Q_ENOMEM, file, "the XSD validator failed (out of memory?)");
+		else if (vr > 0 || r.count)
+			rc = Q_EINVALID;
+		xmlFreeDoc(doc);
+	}
+	xmlSchemaFree(schema);
+	handlers_leave(&h);
+	return rc;
+}
