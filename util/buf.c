@@ -41,6 +41,10 @@ int q_buf_reserve(struct q_buf *b, size_t extra)
 	size_t ncap = b->cap ? b->cap : 256;
 	while (ncap < need)
 		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
+	/* Never more room than the limit allows: the inline appends in
+	 * util.h check only the room. */
+	if (b->limit && ncap > b->limit + 1)
+		ncap = b->limit + 1;
 	char *n = realloc(b->data, ncap);
 	if (!n)
 		return b->failed = Q_ENOMEM;
@@ -49,7 +53,7 @@ int q_buf_reserve(struct q_buf *b, size_t extra)
 	return 0;
 }
 
-int q_buf_append(struct q_buf *b, const void *data, size_t len)
+int q_buf_append_slow(struct q_buf *b, const void *data, size_t len)
 {
 	int rc = q_buf_reserve(b, len);
 	if (rc)
@@ -59,11 +63,6 @@ int q_buf_append(struct q_buf *b, const void *data, size_t len)
 	b->len += len;
 	b->data[b->len] = '\0';
 	return 0;
-}
-
-int q_buf_putc(struct q_buf *b, char c)
-{
-	return q_buf_append(b, &c, 1);
 }
 
 int q_buf_puts(struct q_buf *b, const char *s)

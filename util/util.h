@@ -123,8 +123,31 @@ void q_buf_init(struct q_buf *b, size_t limit);
 void q_buf_release(struct q_buf *b);
 void q_buf_reset(struct q_buf *b);
 int q_buf_reserve(struct q_buf *b, size_t extra);
-int q_buf_append(struct q_buf *b, const void *data, size_t len);
-int q_buf_putc(struct q_buf *b, char c);
+int q_buf_append_slow(struct q_buf *b, const void *data, size_t len);
+
+/* Appending is the writers' inner loop: the common case stays inline. */
+static inline int q_buf_append(struct q_buf *b, const void *data, size_t len)
+{
+	if (b->cap - b->len > len && !b->failed) {
+		if (len) {
+			__builtin_memcpy(b->data + b->len, data, len);
+			b->len += len;
+		}
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return q_buf_append_slow(b, data, len);
+}
+
+static inline int q_buf_putc(struct q_buf *b, char c)
+{
+	if (b->cap - b->len > 1 && !b->failed) {
+		b->data[b->len++] = c;
+		b->data[b->len] = '\0';
+		return 0;
+	}
+	return q_buf_append_slow(b, &c, 1);
+}
 int q_buf_puts(struct q_buf *b, const char *s);
 int q_buf_printf(struct q_buf *b, const char *fmt, ...) Q_PRINTF(2, 3);
 
