@@ -49,4 +49,4 @@ row "JSON->CSV" "$work/in.json" "$Q convert --to csv $work/in.json" mlr "mlr --i
 row "CSV->JSON" "$work/in.csv" "$Q convert --from csv --to json $work/in.csv" mlr "mlr --icsv --ojson cat $work/in.csv"
 row "JSON->JSON" "$work/in.json" "$Q convert --to json $work/in.json" jq "jq . $work/in.json"
 row "JSON->YAML" "$work/in.json" "$Q convert --to yaml $work/in.json" yq "yq -y . $work/in.json"
-row "XML->JSON" "$work/in.xml" "$Q convert --to json $work/in.xml" xq "xq . $work/in.xml"
+row "XML->JSON" "$work/in.xml" "$Q convert --to json $work/in.xml" xq "xq-python . $work/in.xml"
