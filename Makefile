@@ -26,7 +26,7 @@ BENCH_BINS := $(BUILD)/bench/bench_stages
 SCHEMA_FILES := $(sort $(wildcard schemas/*.json schemas/*.xsd schemas/csv/*.json))
 DEB_PACKAGES := gcc make pkg-config libjansson-dev libyaml-dev libxml2-dev \
 	libcsv-dev libpcre2-dev python3 python3-jsonschema python3-yaml jq libxml2-utils \
-	sqlite3
+	sqlite3 postgresql
 
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
