@@ -162,6 +162,13 @@ size_t q_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 /* Length of the maximal ill-formed prefix to replace with one U+FFFD. */
 size_t q_utf8_invalid_length(const unsigned char *s, size_t len);
 size_t q_utf8_encode(uint32_t cp, char out[4]);
+/*
+ * Line and column (1-based, the column in characters) of byte `at` of a
+ * text, for error messages.  LF, CRLF and a lone CR each end a line.
+ * len bounds the look past `at` for a CRLF ((size_t)-1: s[at] readable).
+ */
+void q_text_locate(const char *s, size_t len, size_t at, long *line, long *col);
+
 /* Code points in s[0..len) of valid UTF-8 (continuation bytes skipped). */
 size_t q_utf8_count(const char *s, size_t len);
 
