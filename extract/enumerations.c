@@ -280,13 +280,14 @@ static struct marker inline_marker(const char *t, size_t lo, size_t i, size_t hi
 	return m;
 }
 
+static size_t sentence_of(const struct q_doc *doc, size_t byte);
+
+/* The end of the sentence holding byte, or of paragraph p when none does. */
 static size_t sentence_end_at(const struct q_doc *doc, size_t p, size_t byte)
 {
-	for (size_t i = 0; i < doc->sentences.count; i++) { /* few calls: only for found lists */
-		const struct q_sentence *s = &doc->sentences.items[i];
-		if (s->paragraph == p && s->span.bstart <= byte && byte < s->span.bend)
-			return s->span.bend;
-	}
+	const struct q_sentence *s = doc->sentences.count ? &doc->sentences.items[sentence_of(doc, byte)] : NULL;
+	if (s && s->paragraph == p && s->span.bstart <= byte && byte < s->span.bend)
+		return s->span.bend;
 	return doc->paragraphs.items[p].span.bend;
 }
 

@@ -43,6 +43,7 @@
 #define SHORTLIST (4 * KEYPHRASES_TOP) /* ranked before near duplicates go */
 #define MAX_WORDS 5			/* words in a phrase at most */
 #define MAX_WORD_BYTES 48		/* longer tokens (URLs, codes) split runs */
+#define MAX_CHILDREN 64			/* continuations of a phrase kept: see extend() */
 
 /* Tokens: content words are stem ids 0, 1, …; the rest are marks. */
 #define T_BREAK UINT32_MAX	   /* stop words, punctuation, numbers, sentence ends */
@@ -513,13 +514,20 @@ static struct phrase *root(struct kp *kp, size_t b)
 	return *link ? &kp->list.items[*link - 1] : new_phrase(kp, b, b + 1, link);
 }
 
-/* The phrase of tokens [b, e): the phrase of [b, e - 1) and one more. */
+/*
+ * The phrase of tokens [b, e): the phrase of [b, e - 1) and one more, or
+ * NULL.  A phrase keeps MAX_CHILDREN continuations at most, so a word
+ * followed by thousands of different names cannot make the walk
+ * quadratic; the continuations after those are no candidates.
+ */
 static struct phrase *extend(struct kp *kp, struct phrase *p, size_t b, size_t e)
 {
-	uint32_t word = kp->ids.items[e - 1], index = (uint32_t)(p - kp->list.items);
-	for (uint32_t k = p->child; k; k = kp->list.items[k - 1].sibling)
+	uint32_t word = kp->ids.items[e - 1], index = (uint32_t)(p - kp->list.items), seen = 0;
+	for (uint32_t k = p->child; k; k = kp->list.items[k - 1].sibling, seen++)
 		if (kp->list.items[k - 1].ids[e - b - 1] == word)
 			return &kp->list.items[k - 1];
+	if (seen >= MAX_CHILDREN)
+		return NULL;
 	/* new_phrase may move the list: link through the index */
 	uint32_t link = p->child;
 	struct phrase *c = new_phrase(kp, b, e, &link);
@@ -565,8 +573,7 @@ static void candidates(struct kp *kp, size_t b, size_t e, uint32_t words)
 		uint32_t n = 1;
 		for (size_t k = s + 1; p && k < e && n < MAX_WORDS; k++) {
 			n += is_content(kp->ids.items[k]);
-			p = extend(kp, p, s, k + 1);
-			if (p && ends_phrase(kp, k))
+			if ((p = extend(kp, p, s, k + 1)) && ends_phrase(kp, k))
 				count(kp, p, s);
 		}
 	}
