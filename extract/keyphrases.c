@@ -202,31 +202,28 @@ static size_t apostrophe_len(const unsigned char *t, size_t i, size_t e)
 	return i + 2 < e && t[i] == 0xE2 && t[i + 1] == 0x80 && t[i + 2] == 0x99 ? 3 : 0;
 }
 
-/* A word of the text: where it ends, what it holds. */
-struct word {
-	size_t end;
-	size_t n;	    /* its bytes; 0 when it is no word */
-	int possessive;	    /* a possessive "'s" follows: a phrase ends here */
-	int upper;	    /* has capitals */
-	int ascii;	    /* ASCII letters and digits only */
-	struct packed head; /* its first 16 bytes, lowercase, zero-padded, when ascii */
-};
-
-/* The end of the word starting at t[b], and what kinds of byte it has. */
-static size_t word_end(const unsigned char *t, size_t b, size_t e, unsigned *seen, int *possessive)
+/*
+ * The end of a word, from t[i] on, where its plain ASCII letters and
+ * digits stopped: letters outside ASCII, joins ('-', '.', '&', an
+ * apostrophe before a letter: "Korea-U.S.", "AT&T", "don't"), the final
+ * dot of "U.S." and "D.C.", and a possessive "'s" (left out, flagged).
+ * The slow path, for words that do not simply end at a space; *kinds
+ * gathers the classes of bytes seen.
+ */
+static size_t word_rest(const unsigned char *t, size_t i, size_t b, size_t e, unsigned *kinds,
+			int *possessive)
 {
-	size_t i = b, lim = e - b > MAX_WORD_BYTES ? b + MAX_WORD_BYTES + 1 : e, len;
-	unsigned cls, kinds = 0; /* a local: stores through `seen` would alias t */
-	*possessive = 0;
+	unsigned cls, k = *kinds;
+	size_t len;
 	for (;;) {
-		while (i < lim && ((cls = byte_class[t[i]]) & C_ALNUM)) { /* the common case */
-			kinds |= cls;
+		while (i < e && ((cls = byte_class[t[i]]) & C_ALNUM)) {
+			k |= cls;
 			i++;
 		}
-		if (i >= lim)
+		if (i >= e)
 			break;
-		if ((len = letter_len(t, i, e))) { /* a letter outside ASCII */
-			kinds |= C_HIGH;
+		if ((len = letter_len(t, i, e))) {
+			k |= C_HIGH;
 			i += len;
 			continue;
 		}
@@ -237,60 +234,51 @@ static size_t word_end(const unsigned char *t, size_t b, size_t e, unsigned *see
 		}
 		size_t join = a ? a : (byte_class[t[i]] & C_JOIN) != 0;
 		if (!join || i + join >= e || !letter_len(t, i + join, e)) {
-			/* The final dot of "U.S." and "D.C." */
 			if (t[i] == '.' && i >= b + 3 && t[i - 2] == '.' && (byte_class[t[i - 1]] & C_ALNUM))
-				i++;
+				i++; /* "U.S." */
 			break;
 		}
-		kinds |= C_JOIN;
+		k |= C_JOIN;
 		i += join;
 	}
-	*seen = kinds;
+	*kinds = k;
 	return i;
 }
 
-/*
- * Reads the word starting at t[b] (a letter or digit): letters and digits,
- * joined by '-', '.', '&' or an apostrophe before a letter ("Korea-U.S.",
- * "AT&T", "don't"), with the final dot of "U.S." and "D.C.".  A number
- * ("2022", "3.5"), a numeral ("54th", "1990s") or an overlong token gives
- * n = 0.  A possessive "'s" is left out and flagged.  `len` is the length
- * of the whole text, which t[b..e) lies in.
- */
-static void read_word(const unsigned char *t, size_t b, size_t e, size_t len, struct word *w)
+/* The end of the word starting at t[b]. */
+static size_t word_end(const unsigned char *t, size_t b, size_t e)
 {
-	unsigned seen;
-	size_t i = word_end(t, b, e, &seen, &w->possessive), n = i - b;
-	w->n = 0;
-	if (n > MAX_WORD_BYTES) /* a URL or a code: skipped to its end */
-		while (i < e && !(byte_class[t[i]] & C_SPACE))
-			i++;
-	w->end = i;
-	if (n > MAX_WORD_BYTES || !(seen & (C_LOWER | C_UPPER | C_HIGH)))
-		return;
-	if (seen & C_DIGIT) { /* "54th", "1990s": a numeral */
-		size_t d = 0;
-		while (d < n && (byte_class[t[b + d]] & C_DIGIT))
-			d++;
-		if (d && n - d <= 2)
-			return;
+	unsigned kinds = 0;
+	int possessive = 0;
+	return word_rest(t, b, b, e, &kinds, &possessive);
+}
+
+/* "54th", "1990s": a number with a suffix is no word. */
+static int is_numeral(const char *w, size_t n)
+{
+	size_t d = 0;
+	while (d < n && w[d] >= '0' && w[d] <= '9')
+		d++;
+	return d && n - d <= 2;
+}
+
+/* The first 16 bytes of the plain ASCII word w[0..n), n <= 16, lowercase
+ * and zero-padded, read with fixed-size loads when the text allows. */
+static struct packed packed_lower(const char *w, size_t n, int room)
+{
+	struct packed p;
+	if (room) {
+		memcpy(&p.lo, w, 8);
+		memcpy(&p.hi, w + 8, 8);
+	} else {
+		p = pack(w, n);
 	}
-	w->n = n;
-	w->upper = (seen & C_UPPER) != 0;
-	w->ascii = !(seen & (C_HIGH | C_JOIN)) && n <= 16;
 	/* OR-ing 0x20 lowercases letters and leaves digits as they are. */
-	if (w->ascii) {
-		char buf[16] = {0};
-		if (b + 16 <= len)
-			memcpy(buf, t + b, 16); /* a fixed size: two loads, no call */
-		else
-			memcpy(buf, t + b, n);
-		w->head = pack(buf, 16);
-		uint64_t mlo = n >= 8 ? ~0ULL : (1ULL << (8 * n)) - 1;
-		uint64_t mhi = n <= 8 ? 0 : n == 16 ? ~0ULL : (1ULL << (8 * (n - 8))) - 1;
-		w->head.lo = (w->head.lo | 0x2020202020202020ULL) & mlo;
-		w->head.hi = (w->head.hi | 0x2020202020202020ULL) & mhi;
-	}
+	uint64_t mlo = n >= 8 ? ~0ULL : (1ULL << (8 * n)) - 1;
+	uint64_t mhi = n <= 8 ? 0 : n == 16 ? ~0ULL : (1ULL << (8 * (n - 8))) - 1;
+	p.lo = (p.lo | 0x2020202020202020ULL) & mlo;
+	p.hi = (p.hi | 0x2020202020202020ULL) & mhi;
+	return p;
 }
 
 /* The length of the stem of a lowercase word: a plural "s" off
@@ -403,19 +391,27 @@ static void push_token(struct kp *kp, uint32_t id, size_t at)
 /* "of" packed: the one stop word that can stand inside a phrase. */
 #define PACKED_OF ((uint64_t)'o' | (uint64_t)'f' << 8)
 
-/* The token of the word w at t[b]: T_BREAK for stop words but "of", else
- * its stem id. */
-static uint32_t token_of(struct kp *kp, const struct word *w, size_t b)
+/*
+ * The token of the word text[b, b + n), whose bytes are of the classes in
+ * kinds: T_BREAK for what is no word (a number, a numeral, a token over
+ * MAX_WORD_BYTES) and for stop words but "of", else its stem id.
+ */
+static uint32_t token_of(struct kp *kp, size_t b, size_t n, unsigned kinds)
 {
-	size_t n = w->n;
-	if (n == 1 || (w->ascii && is_stop_word(w->head, n)))
-		return n == 2 && w->head.lo == PACKED_OF ? T_OF : T_BREAK;
+	const char *text = kp->doc->text.ptr + b, *key = text;
+	if (n <= 1 || n > MAX_WORD_BYTES || !(kinds & (C_LOWER | C_UPPER | C_HIGH)) ||
+	    ((kinds & C_DIGIT) && is_numeral(text, n)))
+		return T_BREAK;
+	if (!(kinds & (C_HIGH | C_JOIN)) && n <= STOP_MAX_LEN) {
+		struct packed p = packed_lower(text, n, b + 16 <= kp->doc->text.len);
+		if (is_stop_word(p, n))
+			return n == 2 && p.lo == PACKED_OF ? T_OF : T_BREAK;
+	}
 	/* The key is the text itself when the word is in lowercase; a copy
 	 * only when it has capitals or "-ies" turns into "-y". */
-	const char *text = kp->doc->text.ptr + b, *key = text;
 	char low[MAX_WORD_BYTES];
 	int ies = n > 4 && memcmp(text + n - 3, "ies", 3) == 0;
-	if (w->upper || ies) {
+	if ((kinds & C_UPPER) || ies) {
 		for (size_t k = 0; k < n; k++)
 			low[k] = (char)(text[k] | (byte_class[(unsigned char)text[k]] & C_UPPER ? 0x20 : 0));
 		key = low;
@@ -443,20 +439,33 @@ static uint32_t token_of(struct kp *kp, const struct word *w, size_t b)
 static void read_sentence(struct kp *kp, size_t b, size_t e)
 {
 	const unsigned char *t = (const unsigned char *)kp->doc->text.ptr;
-	struct word w;
-	for (size_t i = b; i < e && !kp->failed;) {
-		unsigned char cls = byte_class[t[i]];
+	size_t i = b;
+	while (i < e && !kp->failed) {
+		unsigned cls = byte_class[t[i]];
 		if (cls == C_SPACE) {
 			i++;
-		} else if (!(cls & C_ALNUM) && !(cls == C_HIGH && letter_len(t, i, e))) {
-			push_token(kp, T_BREAK, i++);
-		} else {
-			read_word(t, i, e, kp->doc->text.len, &w);
-			push_token(kp, w.n ? token_of(kp, &w, i) : T_BREAK, i);
-			if (w.possessive)
-				push_token(kp, T_BREAK, w.end);
-			i = w.end;
+			continue;
 		}
+		if (!(cls & C_ALNUM) && !(cls == C_HIGH && letter_len(t, i, e))) {
+			push_token(kp, T_BREAK, i++);
+			continue;
+		}
+		/* The common case inline: ASCII letters and digits up to a space. */
+		size_t w = i;
+		unsigned kinds = 0;
+		int possessive = 0;
+		while (i < e && ((cls = byte_class[t[i]]) & C_ALNUM)) {
+			kinds |= cls;
+			i++;
+		}
+		if (i < e && cls != C_SPACE)
+			i = word_rest(t, i, w, e, &kinds, &possessive);
+		push_token(kp, token_of(kp, w, i - w, kinds), w);
+		if (possessive)
+			push_token(kp, T_BREAK, i);
+		if (i - w > MAX_WORD_BYTES) /* a URL or a code: skipped to its end */
+			while (i < e && byte_class[t[i]] != C_SPACE)
+				i++;
 	}
 	push_token(kp, T_BREAK, e);
 }
@@ -702,10 +711,7 @@ static int surface(struct kp *kp, const struct phrase *p, struct q_str *out)
 {
 	const unsigned char *t = (const unsigned char *)kp->doc->text.ptr;
 	size_t b = kp->starts.items[p->first];
-	size_t last = kp->starts.items[p->first + p->n - 1];
-	unsigned seen;
-	int possessive;
-	size_t e = word_end(t, last, kp->doc->text.len, &seen, &possessive), plain = 1;
+	size_t e = word_end(t, kp->starts.items[p->first + p->n - 1], kp->doc->text.len), plain = 1;
 	for (size_t i = b; i < e; i++)
 		if (t[i] == '\n' || t[i] == '\t' || (t[i] == ' ' && t[i + 1] == ' '))
 			plain = 0;
