@@ -59,7 +59,9 @@ int q_paragraphs_build(struct q_doc *doc, struct q_error *err);
  */
 int q_entities_build(struct q_doc *doc, struct q_error *err);	/* entities, acronyms */
 int q_timexes_build(struct q_doc *doc, struct q_error *err);	/* timexes */
-int q_numbers_build(struct q_doc *doc, struct q_error *err);	/* numbers */
+int q_numbers_build(struct q_doc *doc, struct q_error *err);	/* numbers: after timexes */
+/* Both, over one tokenization of the text (what the pipeline runs). */
+int q_timexes_numbers_build(struct q_doc *doc, struct q_error *err);
 int q_quotes_build(struct q_doc *doc, struct q_error *err);	/* quotes: after entities */
 int q_enumerations_build(struct q_doc *doc, struct q_error *err); /* enumerations */
 int q_keyphrases_build(struct q_doc *doc, struct q_error *err);	/* keyphrases */
@@ -206,7 +208,8 @@ enum q_word {
 	Q_W_WHICH, Q_W_FIRST, Q_W_AROUND, Q_W_UNDER, Q_W_TERM, Q_W_LONG,
 	Q_W_NEAR, Q_W_SHORT, Q_W_BEING, Q_W_RATE, Q_W_DEGREE, Q_W_CELSIUS,
 	Q_W_FAHRENHEIT, Q_W_HOUR, Q_W_MILE, Q_W_KM, Q_W_BE, Q_W_WILL, Q_W_OLD,
-	Q_W_Q, Q_W_AS, Q_W_DAY, Q_W_YEAR, Q_W_UNTIL, Q_W_COUNT
+	Q_W_Q, Q_W_AS, Q_W_DAY, Q_W_YEAR, Q_W_UNTIL, Q_W_JUST, Q_W_POUND,
+	Q_W_ORDINAL_SUFFIX, Q_W_COUNT
 };
 
 struct q_lexeme {
@@ -233,14 +236,19 @@ struct q_tok {
 	uint32_t b, e;		   /* bytes [b, e) of the document text */
 	uint8_t kind;		   /* enum q_tok_kind */
 	uint8_t space;		   /* whitespace comes before it */
-	uint8_t ucase;		   /* words: enum q_tok_case */
+	uint8_t ucase;		   /* words: enum q_tok_case, by the first two letters */
 	uint8_t digits;		   /* numbers: digits before any point, at most 255 */
 	uint8_t grouped;	   /* numbers: written with thousands commas */
 	uint8_t decimals;	   /* numbers: digits after the point */
 	uint32_t cp;		   /* punctuation: the character */
 	uint64_t mant;		   /* numbers: the digits as an integer */
 	const struct q_lexeme *lx; /* words: the known word, or NULL */
+	uint8_t opens;		   /* Q_OPENS_*: what may start at this token */
 };
+
+/* What a token may open (q_tok.opens): most tokens open nothing, and the
+ * annotators pass them by without a look. */
+enum { Q_OPENS_TIME = 1, Q_OPENS_NUMBER = 2 };
 
 /*
  * Cuts text[*pos, end) into tokens, at most cap of them, and advances *pos
@@ -248,6 +256,23 @@ struct q_tok {
  */
 size_t q_tok_scan(const char *text, size_t *pos, size_t end,
 		  struct q_tok *out, size_t cap);
+/*
+ * A reader of tokens: an annotator's state (ctx, from malloc) and what it
+ * does with each block of tokens of a sentence.  q_tok_read tokenizes the
+ * sentences of a document once, in text order, and hands every block to
+ * each reader in turn, so annotators share one tokenization.
+ */
+struct q_tok_reader {
+	int (*block)(void *ctx, size_t sentence, const struct q_tok *t, size_t n,
+		     struct q_error *err);
+	void *ctx;
+};
+int q_tok_read(struct q_doc *doc, struct q_tok_reader *readers, size_t count,
+	       struct q_error *err);
+/* The readers of the time and number annotators; 0 or Q_ENOMEM.  The
+ * number reader must come after the time reader (it skips dates). */
+int q_timex_reader(struct q_doc *doc, struct q_tok_reader *r);
+int q_numbers_reader(struct q_doc *doc, struct q_tok_reader *r);
 /* The value of a number token ("1,500" 1500, "2.5" 2.5) times 10^power,
  * rounded once. */
 double q_tok_value(const struct q_tok *t, int power);

@@ -33,8 +33,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Tokens held at once; a longer sentence is read in blocks. */
-#define BLOCK_TOKENS 2048
 
 struct hit {
 	size_t first, last; /* tokens [first, last) */
@@ -208,6 +206,10 @@ static int in_code(const struct nx *x, size_t i)
 		return 1;
 	if (glued(x, i + 1) && (nx->cp == '@' || nx->cp == '_'))
 		return 1;
+	/* "(202) 555-0143": the area code of a telephone number */
+	if (glued(x, i) && p->cp == '(' && glued(x, i + 1) && nx->cp == ')' &&
+	    tok(x, i + 2)->kind == Q_TOK_NUM && in_code(x, i + 2))
+		return 1;
 	return 0;
 }
 
@@ -328,7 +330,7 @@ static const char *currency_word(const struct nx *x, size_t i, size_t *end)
 	    !word_is(x, j, "yen"))
 		return NULL;
 	/* "50 pounds of rice" is a weight */
-	if ((word_is(x, j, "pound") || word_is(x, j, "pounds")) && is(x, j + 1, Q_W_OF))
+	if (is(x, j, Q_W_POUND) && is(x, j + 1, Q_W_OF))
 		return NULL;
 	*end = j + 1;
 	if (is(x, j, Q_W_STERLING))
@@ -350,7 +352,7 @@ static size_t classify(const struct nx *x, size_t first, size_t e, double v,
 		return put(h, first, end, Q_NUM_MONEY, 1, v, code);
 	if (is(x, e, Q_W_CENT) && (!has(x, e, Q_LX_PLURAL) ? v == 1 : 1))
 		return put(h, first, e + 1, Q_NUM_MONEY, 1, v / 100, "USD");
-	if ((word_is(x, e, "pound") || word_is(x, e, "pounds")) && is(x, e + 1, Q_W_OF))
+	if (is(x, e, Q_W_POUND) && is(x, e + 1, Q_W_OF))
 		return put(h, first, e + 1, Q_NUM_QUANTITY, 1, v, "lb");
 	if ((code = measure(x, e, &end)))
 		return put(h, first, end, Q_NUM_QUANTITY, 1, v, code);
@@ -403,10 +405,8 @@ static size_t at_money_code(const struct nx *x, size_t i, struct hit *h)
 static size_t ordinal_digits(const struct nx *x, size_t i, struct hit *h)
 {
 	const struct q_tok *s = tok(x, i + 1);
-	if (!glued(x, i + 1) || !q_tok_has(s, Q_LX_SUFFIX) || s->e - s->b != 2 ||
-	    tok(x, i)->decimals || tok(x, i)->grouped ||
-	    !(word_is(x, i + 1, "st") || word_is(x, i + 1, "nd") || word_is(x, i + 1, "rd") ||
-	      word_is(x, i + 1, "th")))
+	if (!glued(x, i + 1) || !q_tok_is(s, Q_W_ORDINAL_SUFFIX) || tok(x, i)->decimals ||
+	    tok(x, i)->grouped)
 		return 0;
 	return put(h, i, i + 2, Q_NUM_ORDINAL, 1, q_tok_value(tok(x, i), 0), NULL);
 }
@@ -452,7 +452,11 @@ static size_t fraction(const struct nx *x, size_t i, struct hit *h)
 	const struct q_tok *t = tok(x, j);
 	if (!q_tok_has(t, Q_LX_FRACTION) || (q_tok_has(t, Q_LX_PLURAL) != (n > 1)))
 		return 0;
-	if (!hyph && !is(x, j + 1, Q_W_OF))
+	/* "a third of the vote", "cut by a third": a part; "a third term"
+	 * is an ordinal */
+	const struct q_tok *nx = tok(x, j + 1);
+	if (!hyph && !q_tok_has(t, Q_LX_PLURAL) && !is(x, j + 1, Q_W_OF) &&
+	    nx->kind == Q_TOK_WORD && !q_tok_has(nx, Q_LX_PREP))
 		return 0;
 	return put(h, i, j + 1, Q_NUM_CARDINAL, 1, n / t->lx->num, NULL);
 }
@@ -521,7 +525,7 @@ static size_t at_word(const struct nx *x, size_t i, struct hit *h)
 		return e;
 	if (lx->cls & Q_LX_CURRENCY)
 		return at_money_code(x, i, h);
-	if (lx->id == Q_W_TWICE || word_is(x, i, "thrice"))
+	if (lx->id == Q_W_TWICE || lx->id == Q_W_THRICE)
 		return put(h, i, i + 1, Q_NUM_CARDINAL, 1, lx->id == Q_W_TWICE ? 2 : 3, NULL);
 	if ((lx->cls & (Q_LX_SCALE | Q_LX_PLURAL)) == (Q_LX_SCALE | Q_LX_PLURAL) ||
 	    (lx->id == Q_W_DOZEN && lx->cls & Q_LX_PLURAL))
@@ -597,15 +601,26 @@ static size_t match_at(const struct nx *x, size_t i, struct hit *h)
 	}
 }
 
+/* Whether a number may start at token i: what the lexicon says the token
+ * may open, and for "a", a number word after it. */
+static int may_start(const struct nx *x, size_t i)
+{
+	const struct q_tok *t = &x->t[i];
+	if (!(t->opens & Q_OPENS_NUMBER))
+		return 0;
+	/* "a dozen", "a third of", "a hundred" */
+	if (q_tok_is(t, Q_W_A) || q_tok_is(t, Q_W_AN))
+		return has(x, i + 1, Q_LX_SCALE | Q_LX_FRACTION) || is(x, i + 1, Q_W_DOZEN);
+	return 1;
+}
+
 static int scan_block(struct nx *x, struct q_error *err)
 {
 	struct hit h;
 	int rc;
 	for (size_t i = 0; i < x->n;) {
 		const struct q_tok *t = &x->t[i];
-		/* Most words are unknown to the lexicon and start nothing. */
-		if ((t->kind == Q_TOK_WORD && !t->lx) ||
-		    (t->kind == Q_TOK_PUNCT && t->cp < 0x80 && t->cp != '$')) {
+		if (!may_start(x, i)) {
 			i++;
 			continue;
 		}
@@ -621,25 +636,52 @@ static int scan_block(struct nx *x, struct q_error *err)
 	return 0;
 }
 
+static int numbers_block(void *ctx, size_t sentence, const struct q_tok *t, size_t n,
+			 struct q_error *err)
+{
+	struct nx *x = ctx;
+	const struct q_sentence *sen = &x->doc->sentences.items[sentence];
+	const struct q_paragraph *para = &x->doc->paragraphs.items[sen->paragraph];
+	/* only the first block of a sentence may open a list item */
+	x->list_item = para->kind == Q_PARA_LIST_ITEM && t[0].b == sen->span.bstart &&
+		       para->span.bstart == sen->span.bstart;
+	x->t = t;
+	x->n = n;
+	x->sentence = sentence;
+	return scan_block(x, err);
+}
+
+int q_numbers_reader(struct q_doc *doc, struct q_tok_reader *r)
+{
+	struct nx *x = calloc(1, sizeof(*x));
+	if (!x)
+		return Q_ENOMEM;
+	x->doc = doc;
+	x->text = doc->text.ptr;
+	*r = (struct q_tok_reader){numbers_block, x};
+	return 0;
+}
+
 int q_numbers_build(struct q_doc *doc, struct q_error *err)
 {
-	struct q_tok *toks = malloc(BLOCK_TOKENS * sizeof(*toks));
-	struct nx x = {doc, doc->text.ptr, toks, 0, 0, 0, 0};
-	int rc = 0;
-	if (!toks)
+	struct q_tok_reader r;
+	if (q_numbers_reader(doc, &r))
 		return q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
-	for (size_t s = 0; s < doc->sentences.count && !rc; s++) {
-		const struct q_sentence *sen = &doc->sentences.items[s];
-		size_t pos = sen->span.bstart;
-		const struct q_paragraph *para = &doc->paragraphs.items[sen->paragraph];
-		x.sentence = s;
-		x.list_item = para->kind == Q_PARA_LIST_ITEM && para->span.bstart == sen->span.bstart;
-		while (pos < sen->span.bend && !rc) {
-			x.n = q_tok_scan(x.text, &pos, sen->span.bend, toks, BLOCK_TOKENS);
-			rc = scan_block(&x, err);
-			x.list_item = 0;
-		}
-	}
-	free(toks);
+	int rc = q_tok_read(doc, &r, 1, err);
+	free(r.ctx);
+	return rc;
+}
+
+/* The two annotators read the same tokens, the numbers after the times. */
+int q_timexes_numbers_build(struct q_doc *doc, struct q_error *err)
+{
+	struct q_tok_reader r[2] = {{0}};
+	int rc;
+	if (q_timex_reader(doc, &r[0]) || q_numbers_reader(doc, &r[1]))
+		rc = q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
+	else
+		rc = q_tok_read(doc, r, 2, err);
+	free(r[0].ctx);
+	free(r[1].ctx);
 	return rc;
 }

@@ -37,8 +37,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Tokens held at once; a longer sentence is read in blocks. */
-#define BLOCK_TOKENS 2048
 /* Expressions held per block before they are written out. */
 #define FOUND_MAX 128
 #define VALUE_MAX 40
@@ -296,8 +294,7 @@ static int ordinal_suffix(const struct tx *x, size_t i)
 	const struct q_tok *t = tok(x, i);
 	if (!glued(x, i) || !q_tok_has(t, Q_LX_SUFFIX) || t->e - t->b != 2)
 		return 0;
-	return word_is(x, i, "st") || word_is(x, i, "nd") || word_is(x, i, "rd") ||
-	       word_is(x, i, "th");
+	return q_tok_is(t, Q_W_ORDINAL_SUFFIX);
 }
 
 /* An ordinal at i ("third", "3rd"): its value, and *end past it; or 0. */
@@ -1100,7 +1097,7 @@ static size_t clock_time(struct tx *x, size_t i, struct clock *c)
 		j = e;
 	if ((e = zone(x, j, &c->utc)))
 		j = e;
-	else if (military && word_is(x, j, "hours"))
+	else if (military && has(x, j, Q_LX_TUNIT) && tok(x, j)->lx->cal == Q_HOUR)
 		j++;
 	const struct q_tok *t = tok(x, i);
 	if (pm >= 0) {
@@ -1338,7 +1335,7 @@ static size_t at_times(struct tx *x, size_t i, size_t first, struct found *f)
 	size_t j;
 	if (is(x, i, Q_W_PER)) {
 		j = i;
-	} else if (is(x, i, Q_W_ONCE) || is(x, i, Q_W_TWICE) || word_is(x, i, "thrice")) {
+	} else if (is(x, i, Q_W_ONCE) || is(x, i, Q_W_TWICE) || is(x, i, Q_W_THRICE)) {
 		j = i + 1;
 	} else if ((j = q_number_phrase(x->t, x->n, i, &n)) && is(x, j, Q_W_TIMES)) {
 		j++;
@@ -1751,7 +1748,7 @@ static size_t at_word(struct tx *x, size_t i, size_t first, struct found *f)
 		return at_frequency(x, i, first, f);
 	if (lx->cls & Q_LX_APPROX) {
 		/* "about five years", "over six years", "just under a year" */
-		size_t j = i + 1 + (word_is(x, i, "just") && has(x, i + 1, Q_LX_APPROX));
+		size_t j = i + 1 + (is(x, i, Q_W_JUST) && has(x, i + 1, Q_LX_APPROX));
 		return (e = at_duration(x, j, first, f)) && f->type == Q_TIMEX_DURATION ? e : 0;
 	}
 	switch (lx->id) {
@@ -1897,14 +1894,26 @@ static int flush(struct tx *x, struct q_error *err)
 	return 0;
 }
 
+/* Whether an expression may start at token i: what the lexicon says the
+ * token may open, and for "a", a word of time or a number after it. */
+static int may_start(const struct tx *x, size_t i)
+{
+	const struct q_tok *t = &x->t[i];
+	if (!(t->opens & Q_OPENS_TIME))
+		return 0;
+	/* "a year", "a few days", "a dozen years" */
+	if (q_tok_is(t, Q_W_A) || q_tok_is(t, Q_W_AN))
+		return has(x, i + 1, Q_LX_TUNIT | Q_LX_SCALE | Q_LX_COUNTED) ||
+		       is(x, i + 1, Q_W_FEW) || is(x, i + 1, Q_W_COUPLE) || is(x, i + 1, Q_W_DOZEN);
+	return 1;
+}
+
 static int scan_block(struct tx *x, struct q_error *err)
 {
 	int rc;
 	x->headline = -1;
 	for (size_t i = 0; i < x->n;) {
-		const struct q_tok *t = &x->t[i];
-		/* Most words are unknown to the lexicon and start nothing. */
-		if (t->kind == Q_TOK_WORD && !t->lx) {
+		if (!may_start(x, i)) {
 			i++;
 			continue;
 		}
@@ -1933,32 +1942,35 @@ static int reference(const struct q_doc *doc, long *day)
 	return 1;
 }
 
-int q_timexes_build(struct q_doc *doc, struct q_error *err)
+static int timex_block(void *ctx, size_t sentence, const struct q_tok *t, size_t n,
+		       struct q_error *err)
 {
-	struct q_tok *toks = malloc(BLOCK_TOKENS * sizeof(*toks));
+	struct tx *x = ctx;
+	x->t = t;
+	x->n = n;
+	x->sentence = sentence;
+	return scan_block(x, err);
+}
+
+int q_timex_reader(struct q_doc *doc, struct q_tok_reader *r)
+{
 	struct tx *x = calloc(1, sizeof(*x));
-	int rc = 0;
-	if (!toks || !x) {
-		free(toks);
-		free(x);
-		return q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
-	}
+	if (!x)
+		return Q_ENOMEM;
 	x->doc = doc;
 	x->text = doc->text.ptr;
-	x->t = toks;
 	x->has_ref = reference(doc, &x->ref);
 	x->last_day = NO_DAY;
-	for (size_t s = 0; s < doc->sentences.count && !rc; s++) {
-		const struct q_span *sp = &doc->sentences.items[s].span;
-		size_t pos = sp->bstart;
-		x->sentence = s;
-		while (pos < sp->bend && !rc) {
-			x->n = q_tok_scan(x->text, &pos, sp->bend, toks, BLOCK_TOKENS);
-			if (x->n)
-				rc = scan_block(x, err);
-		}
-	}
-	free(toks);
-	free(x);
+	*r = (struct q_tok_reader){timex_block, x};
+	return 0;
+}
+
+int q_timexes_build(struct q_doc *doc, struct q_error *err)
+{
+	struct q_tok_reader r;
+	if (q_timex_reader(doc, &r))
+		return q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
+	int rc = q_tok_read(doc, &r, 1, err);
+	free(r.ctx);
 	return rc;
 }

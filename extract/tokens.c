@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -145,15 +146,18 @@ static const struct q_lexeme lexicon[] = {
 	CL("fifths", 0, Q_LX_FRACTION | Q_LX_PLURAL, 0, 5, NULL),
 	CL("tenths", 0, Q_LX_FRACTION | Q_LX_PLURAL, 0, 10, NULL),
 	/* glued after a number: ordinal marks, decades, abbreviated scales */
-	CL("st", 0, Q_LX_SUFFIX, 0, 0, NULL), CL("nd", 0, Q_LX_SUFFIX, 0, 0, NULL),
-	CL("rd", 0, Q_LX_SUFFIX, 0, 0, NULL), CL("th", 0, Q_LX_SUFFIX, 0, 0, NULL),
+	CL("st", Q_W_ORDINAL_SUFFIX, Q_LX_SUFFIX, 0, 0, NULL),
+	CL("nd", Q_W_ORDINAL_SUFFIX, Q_LX_SUFFIX, 0, 0, NULL),
+	CL("rd", Q_W_ORDINAL_SUFFIX, Q_LX_SUFFIX, 0, 0, NULL),
+	CL("th", Q_W_ORDINAL_SUFFIX, Q_LX_SUFFIX, 0, 0, NULL),
 	CL("s", Q_W_S, Q_LX_SUFFIX, 0, 0, NULL),
 	CL("m", Q_W_LETTER_M, Q_LX_SUFFIX, 0, 6, NULL),
 	CL("k", 0, Q_LX_SUFFIX, 0, 3, NULL), CL("b", 0, Q_LX_SUFFIX, 0, 9, NULL),
 	ID("p", Q_W_LETTER_P),
 	/* currencies */
 	MONEY("dollar", "USD"), MONEY("dollars", "USD"), MONEY("euro", "EUR"),
-	MONEY("euros", "EUR"), MONEY("pound", "GBP"), MONEY("pounds", "GBP"),
+	MONEY("euros", "EUR"), CL("pound", Q_W_POUND, Q_LX_CURRENCY, 0, 0, "GBP"),
+	CL("pounds", Q_W_POUND, Q_LX_CURRENCY, 0, 0, "GBP"),
 	CL("sterling", Q_W_STERLING, Q_LX_CURRENCY, 0, 0, "GBP"),
 	MONEY("yen", "JPY"), MONEY("yuan", "CNY"), MONEY("renminbi", "CNY"),
 	MONEY("rupee", "INR"), MONEY("rupees", "INR"),
@@ -291,7 +295,7 @@ static const struct q_lexeme lexicon[] = {
 	CL("nearly", 0, Q_LX_APPROX, 0, 0, NULL),
 	CL("roughly", 0, Q_LX_APPROX, 0, 0, NULL),
 	CL("approximately", 0, Q_LX_APPROX, 0, 0, NULL),
-	CL("some", 0, Q_LX_APPROX, 0, 0, NULL), CL("just", 0, Q_LX_APPROX, 0, 0, NULL),
+	CL("some", 0, Q_LX_APPROX, 0, 0, NULL), CL("just", Q_W_JUST, Q_LX_APPROX, 0, 0, NULL),
 	CL("below", 0, Q_LX_APPROX, 0, 0, NULL), CL("above", 0, Q_LX_APPROX, 0, 0, NULL),
 	CL("only", 0, Q_LX_APPROX, 0, 0, NULL),
 	ID("than", Q_W_THAN), ID("up", Q_W_UP), ID("least", Q_W_LEAST),
@@ -327,40 +331,120 @@ static const struct q_lexeme lexicon[] = {
 	CL("be", Q_W_BE, Q_LX_COPULA, 0, 0, NULL), ID("old", Q_W_OLD), ID("q", Q_W_Q), ID("as", Q_W_AS),
 };
 
-static struct q_map lex_map;
-/* Bit n of lengths[c] is set when a word of n bytes starts with c. */
-static uint32_t lengths[256];
+/*
+ * The lexicon is looked up by a word's shape — first letter, last letter,
+ * length — which splits its few hundred words into buckets of one to
+ * three: bucket[f][l][n] is where the bucket starts in by_shape (+ 1, 0
+ * when no word has that shape), and bit n of present[f][l] says whether
+ * it exists.  A word of a shape no known word has (most words of a text)
+ * costs one load from a table that stays in the first-level cache; a
+ * known shape costs a comparison or three.  Built once; read-only after.
+ */
+static uint16_t present[26][26];
+static uint16_t bucket[26][26][LEX_MAX_LEN];
+static uint16_t by_shape[COUNT(lexicon)];
+static uint16_t shape_at[COUNT(lexicon)]; /* the shape of by_shape[k] */
+static uint8_t opens_at[COUNT(lexicon)];  /* Q_OPENS_* of lexicon[k] */
 static pthread_once_t lex_once = PTHREAD_ONCE_INIT;
+
+static unsigned shape_of(const char *w, size_t n)
+{
+	return (((unsigned)(w[0] - 'a') * 26 + (unsigned)(w[n - 1] - 'a')) * LEX_MAX_LEN) + (unsigned)n;
+}
+
+/*
+ * Which expressions a known word may open.  A time expression: a month,
+ * weekday, season, unit of time, number ("five years"), "the" ("the past
+ * year"), "last", "every", "today", … A number: a number word, a
+ * currency code, "twice", "dozens", "a" ("a dozen", "a third of").
+ */
+static uint8_t opens_of(const struct q_lexeme *lx)
+{
+	static const uint16_t time_words[] = {
+		Q_W_THE, Q_W_THIS, Q_W_LAST, Q_W_NEXT, Q_W_PAST, Q_W_PREVIOUS, Q_W_COMING,
+		Q_W_EARLY, Q_W_LATE, Q_W_MID, Q_W_EARLIER, Q_W_LATER, Q_W_MORE, Q_W_LESS,
+		Q_W_AT, Q_W_UP, Q_W_EVERY, Q_W_EACH, Q_W_ONCE, Q_W_TWICE, Q_W_THRICE,
+		Q_W_PER, Q_W_TODAY, Q_W_TONIGHT, Q_W_TOMORROW, Q_W_YESTERDAY, Q_W_NOW,
+		Q_W_CURRENTLY, Q_W_NOWADAYS, Q_W_RECENTLY, Q_W_RECENT, Q_W_SOON, Q_W_THAT,
+		Q_W_NOON, Q_W_MIDNIGHT, Q_W_CHRISTMAS, Q_W_NEW, Q_W_THANKSGIVING,
+		Q_W_HALLOWEEN, Q_W_VALENTINE, Q_W_EASTER, Q_W_FISCAL, Q_W_Q,
+		Q_W_SEVERAL, Q_W_FEW, Q_W_MANY, Q_W_A, Q_W_AN,
+	};
+	uint8_t o = 0;
+	if (lx->cls & (Q_LX_MONTH | Q_LX_WEEKDAY | Q_LX_SEASON | Q_LX_FREQUENCY |
+		       Q_LX_APPROX | Q_LX_TUNIT | Q_LX_CARDINAL | Q_LX_ORDINAL))
+		o |= Q_OPENS_TIME;
+	for (size_t k = 0; k < COUNT(time_words); k++)
+		if (lx->id == time_words[k])
+			o |= Q_OPENS_TIME;
+	if (lx->cls & (Q_LX_CARDINAL | Q_LX_ORDINAL | Q_LX_SCALE | Q_LX_FRACTION |
+		       Q_LX_CURRENCY) ||
+	    lx->id == Q_W_A || lx->id == Q_W_AN || lx->id == Q_W_TWICE ||
+	    lx->id == Q_W_THRICE || lx->id == Q_W_DOZEN)
+		o |= Q_OPENS_NUMBER;
+	return o;
+}
 
 static void lexicon_build(void)
 {
-	q_map_init(&lex_map);
-	for (size_t k = 0; k < COUNT(lexicon); k++) {
-		const char *w = lexicon[k].word;
+	size_t count = COUNT(lexicon), k = 0;
+	/* by_shape: the lexicon's indexes ordered by shape (a counting sort) */
+	static uint16_t starts[26 * 26 * LEX_MAX_LEN + 1];
+	for (size_t i = 0; i < count; i++)
+		starts[shape_of(lexicon[i].word, strlen(lexicon[i].word)) + 1]++;
+	for (size_t sh = 1; sh <= 26 * 26 * LEX_MAX_LEN; sh++)
+		starts[sh] = (uint16_t)(starts[sh] + starts[sh - 1]);
+	for (size_t i = 0; i < count; i++) {
+		const char *w = lexicon[i].word;
 		size_t n = strlen(w);
-		if (q_map_put(&lex_map, w, n, (void *)&lexicon[k])) {
-			/* Out of memory: the annotators then know no word. */
-			q_map_release(&lex_map);
-			memset(lengths, 0, sizeof(lengths));
-			return;
-		}
-		lengths[(unsigned char)w[0]] |= 1u << n;
+		unsigned sh = shape_of(w, n);
+		shape_at[starts[sh]] = (uint16_t)sh;
+		opens_at[i] = opens_of(&lexicon[i]);
+		by_shape[starts[sh]++] = (uint16_t)i;
+		present[w[0] - 'a'][w[n - 1] - 'a'] |= (uint16_t)(1u << n);
 	}
+	/* starts[sh] now ends each bucket; the first word of each is its start */
+	for (k = 0; k < count; k++) {
+		const char *w = lexicon[by_shape[k]].word;
+		size_t n = strlen(w);
+		uint16_t *b = &bucket[w[0] - 'a'][w[n - 1] - 'a'][n];
+		if (*b == 0)
+			*b = (uint16_t)(k + 1);
+	}
+}
+
+/* The lexeme of a word of len ASCII letters in any case (0 < len <
+ * LEX_MAX_LEN; the lexicon built). */
+static const struct q_lexeme *lookup(const char *w, size_t len)
+{
+	unsigned f = ((unsigned char)w[0] | 0x20) - 'a';
+	unsigned l = ((unsigned char)w[len - 1] | 0x20) - 'a';
+	if (!(present[f][l] >> len & 1))
+		return NULL;
+	unsigned sh = (f * 26 + l) * LEX_MAX_LEN + (unsigned)len;
+	for (size_t k = bucket[f][l][len] - 1; k < COUNT(lexicon) && shape_at[k] == sh; k++) {
+		const struct q_lexeme *lx = &lexicon[by_shape[k]];
+		const char *v = lx->word;
+		size_t i = 1;
+		while (i + 1 < len && v[i] == (w[i] | 0x20))
+			i++;
+		if (i + 1 >= len)
+			return lx;
+	}
+	return NULL;
 }
 
 const struct q_lexeme *q_lexicon_find(const char *word, size_t len)
 {
-	char low[LEX_MAX_LEN];
 	pthread_once(&lex_once, lexicon_build);
 	if (len == 0 || len >= LEX_MAX_LEN)
 		return NULL;
 	for (size_t i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)word[i];
-		low[i] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')))
+			return NULL;
 	}
-	if (!(lengths[(unsigned char)low[0]] >> len & 1))
-		return NULL;
-	return q_map_get(&lex_map, low, len);
+	return lookup(word, len);
 }
 
 /* ---- the scanner ------------------------------------------------------ */
@@ -371,6 +455,10 @@ static const unsigned char byte_class[256] = {
 	[' '] = B_SPACE, ['\t'] = B_SPACE, ['\n'] = B_SPACE, ['\r'] = B_SPACE,
 	['\f'] = B_SPACE, ['\v'] = B_SPACE, ['0' ... '9'] = B_DIGIT,
 	['A' ... 'Z'] = B_UPPER, ['a' ... 'z'] = B_LOWER, [0x80 ... 0xFF] = B_HIGH,
+};
+
+static const unsigned char ascii_letter[256] = {
+	['A' ... 'Z'] = 1, ['a' ... 'z'] = 1,
 };
 
 /* No-break and typographic spaces count as whitespace. */
@@ -401,40 +489,38 @@ static uint32_t decode_at(const char *text, size_t i, size_t end, size_t *w)
 	return cp;
 }
 
+/*
+ * A word: ASCII letters in a tight loop, letters beyond ASCII the slow
+ * way.  Its case is read from its first two letters: a capital then a
+ * capital is an acronym or a code ("USA", "UTC"), a capital alone a
+ * capitalised word.
+ */
 static size_t scan_word(const char *text, size_t i, size_t end,
 			struct q_tok *t)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t upper = 0, letters = 0, w;
+	size_t w;
 	int ascii = 1;
-	for (;;) {
-		if (i >= end)
-			break;
-		unsigned char c = byte_class[s[i]];
-		if (c == B_UPPER || c == B_LOWER) {
-			upper += c == B_UPPER;
-			letters++;
+	while (i < end && ascii_letter[s[i]])
+		i++;
+	/* letters beyond ASCII: "café", "Zürich" */
+	while (i < end && s[i] >= 0x80 && is_letter_cp(decode_at(text, i, end, &w))) {
+		ascii = 0;
+		i += w;
+		while (i < end && ascii_letter[s[i]])
 			i++;
-		} else if (c == B_HIGH) {
-			uint32_t cp = decode_at(text, i, end, &w);
-			if (!is_letter_cp(cp))
-				break;
-			ascii = 0;
-			letters++;
-			i += w;
-		} else {
-			break;
-		}
 	}
+	size_t letters = i - t->b;
 	t->e = (uint32_t)i;
 	t->kind = Q_TOK_WORD;
-	if (upper == 0)
+	if (byte_class[s[t->b]] != B_UPPER)
 		t->ucase = Q_CASE_LOWER;
-	else if (upper == letters && letters > 1)
+	else if (letters > 1 && byte_class[s[t->b + 1]] == B_UPPER)
 		t->ucase = Q_CASE_UPPER;
 	else
-		t->ucase = (byte_class[s[t->b]] == B_UPPER) ? Q_CASE_TITLE : Q_CASE_LOWER;
-	t->lx = ascii ? q_lexicon_find(text + t->b, i - t->b) : NULL;
+		t->ucase = Q_CASE_TITLE;
+	if (ascii && letters < LEX_MAX_LEN && (t->lx = lookup(text + t->b, letters)))
+		t->opens = opens_at[t->lx - lexicon];
 	return i;
 }
 
@@ -489,12 +575,27 @@ static size_t scan_number(const char *text, size_t i, size_t end,
 	return i;
 }
 
+/* An apostrophe may open a year ("'82"), a currency sign a sum. */
+static uint8_t punct_opens(uint32_t cp)
+{
+	switch (cp) {
+	case '\'': case 0x2018: case 0x2019:
+		return Q_OPENS_TIME;
+	case '$': case 0xA3: case 0xA5: case 0x20AC: case 0x20B9: case 0x20A9:
+	case 0x20BD: case 0x20AA: case 0x20BA: case 0x20A6:
+		return Q_OPENS_NUMBER;
+	default:
+		return 0;
+	}
+}
+
 size_t q_tok_scan(const char *text, size_t *pos, size_t end,
 		  struct q_tok *out, size_t cap)
 {
 	const unsigned char *s = (const unsigned char *)text;
-	size_t i = *pos, n = 0, w;
+	size_t i = *pos, n = 0, w = 1;
 	int space = 0;
+	pthread_once(&lex_once, lexicon_build);
 	while (i < end && n < cap) {
 		unsigned char c = byte_class[s[i]];
 		if (c == B_SPACE) {
@@ -509,19 +610,26 @@ size_t q_tok_scan(const char *text, size_t *pos, size_t end,
 			continue;
 		}
 		struct q_tok *t = &out[n++];
-		memset(t, 0, sizeof(*t));
 		t->b = (uint32_t)i;
 		t->space = (uint8_t)space;
+		t->ucase = Q_CASE_LOWER;
+		t->digits = t->grouped = t->decimals = 0;
+		t->cp = 0;
+		t->mant = 0;
+		t->lx = NULL;
+		t->opens = 0;
 		space = 0;
-		if (c == B_DIGIT)
-			i = scan_number(text, i, end, t);
-		else if (c == B_UPPER || c == B_LOWER || (c == B_HIGH && is_letter_cp(cp)))
+		if (c == B_UPPER || c == B_LOWER || (c == B_HIGH && is_letter_cp(cp))) {
 			i = scan_word(text, i, end, t);
-		else {
+		} else if (c == B_DIGIT) {
+			i = scan_number(text, i, end, t);
+			t->opens = Q_OPENS_TIME | Q_OPENS_NUMBER;
+		} else {
 			t->kind = Q_TOK_PUNCT;
 			t->cp = cp;
 			i += c == B_HIGH ? w : 1;
 			t->e = (uint32_t)i;
+			t->opens = punct_opens(cp);
 		}
 	}
 	*pos = i;
@@ -540,6 +648,29 @@ double q_tok_value(const struct q_tok *t, int power)
 	if (e >= 0)
 		return e < (int)COUNT(p10) ? m * p10[e] : m * pow(10, e);
 	return -e < (int)COUNT(p10) ? m / p10[-e] : m * pow(10, e);
+}
+
+/* Tokens held at once; a longer sentence is read in blocks. */
+#define BLOCK_TOKENS 2048
+
+int q_tok_read(struct q_doc *doc, struct q_tok_reader *readers, size_t count,
+	       struct q_error *err)
+{
+	struct q_tok *toks = malloc(BLOCK_TOKENS * sizeof(*toks));
+	int rc = 0;
+	if (!toks)
+		return q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
+	for (size_t s = 0; s < doc->sentences.count && !rc; s++) {
+		const struct q_span *sp = &doc->sentences.items[s].span;
+		size_t pos = sp->bstart;
+		while (pos < sp->bend && !rc) {
+			size_t n = q_tok_scan(doc->text.ptr, &pos, sp->bend, toks, BLOCK_TOKENS);
+			for (size_t k = 0; k < count && n && !rc; k++)
+				rc = readers[k].block(readers[k].ctx, s, toks, n, err);
+		}
+	}
+	free(toks);
+	return rc;
 }
 
 /* ---- numbers in words ------------------------------------------------- */
