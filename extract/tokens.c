@@ -3,9 +3,10 @@
  * time expressions and numbers, and the lexicon of the words they know.
  *
  * One pass over the bytes with a byte-class table; each word is looked up
- * once, and a mask of the lengths known per first letter turns most words
- * away before any hashing.  Nothing is allocated: the caller gives the
- * token array and reuses it from sentence to sentence.
+ * once, by its shape, and says what it may open, so the annotators pass
+ * most tokens by.  q_tok_read cuts each sentence once for all of them,
+ * into one array reused from sentence to sentence: no allocation per
+ * token.
  */
 #include "extract/extract.h"
 
@@ -242,7 +243,7 @@ static const struct q_lexeme lexicon[] = {
 	CL("remain", 0, Q_LX_COPULA, 0, 0, NULL),
 	CL("remains", 0, Q_LX_COPULA, 0, 0, NULL),
 	CL("stay", 0, Q_LX_COPULA, 0, 0, NULL), CL("stays", 0, Q_LX_COPULA, 0, 0, NULL),
-	CL("will", Q_W_WILL, Q_LX_FUTURE, 0, 0, NULL), FUTURE("shall"),
+	FUTURE("will"), FUTURE("shall"),
 	FUTURE("would"), FUTURE("ll"), FUTURE("going"), FUTURE("plans"),
 	FUTURE("plan"), FUTURE("planned"), FUTURE("planning"), FUTURE("intends"),
 	FUTURE("expected"), FUTURE("expects"), FUTURE("expect"),
@@ -288,9 +289,9 @@ static const struct q_lexeme lexicon[] = {
 	CL("starting", 0, Q_LX_PREP, 0, 0, NULL),
 	CL("circa", 0, Q_LX_PREP, 0, 0, NULL),
 	CL("over", Q_W_OVER, Q_LX_APPROX, 0, 0, NULL),
-	CL("under", Q_W_UNDER, Q_LX_APPROX, 0, 0, NULL),
+	CL("under", 0, Q_LX_APPROX, 0, 0, NULL),
 	CL("about", 0, Q_LX_APPROX, 0, 0, NULL),
-	CL("around", Q_W_AROUND, Q_LX_APPROX, 0, 0, NULL),
+	CL("around", 0, Q_LX_APPROX, 0, 0, NULL),
 	CL("almost", 0, Q_LX_APPROX, 0, 0, NULL),
 	CL("nearly", 0, Q_LX_APPROX, 0, 0, NULL),
 	CL("roughly", 0, Q_LX_APPROX, 0, 0, NULL),
@@ -327,7 +328,7 @@ static const struct q_lexeme lexicon[] = {
 	ID("valentine", Q_W_VALENTINE), ID("no", Q_W_NO), ID("another", Q_W_ANOTHER),
 	ID("any", Q_W_ANY), ID("other", Q_W_OTHER), ID("which", Q_W_WHICH),
 	ID("term", Q_W_TERM), CL("long", Q_W_LONG, Q_LX_COUNTED, 0, 0, NULL), ID("near", Q_W_NEAR),
-	ID("short", Q_W_SHORT), ID("being", Q_W_BEING), ID("rate", Q_W_RATE),
+	ID("short", Q_W_SHORT), ID("being", Q_W_BEING),
 	CL("be", Q_W_BE, Q_LX_COPULA, 0, 0, NULL), ID("old", Q_W_OLD), ID("q", Q_W_Q), ID("as", Q_W_AS),
 };
 
