@@ -23,6 +23,8 @@ TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 # Helpers the shell tests call (not tests themselves).
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
 BENCH_BINS := $(BUILD)/bench/bench_stages
+# Scorers of make eval.
+EVAL_BINS := $(patsubst eval/%.c,$(BUILD)/eval/%,$(wildcard eval/*.c))
 SCHEMA_FILES := $(sort $(wildcard schemas/*.json schemas/*.xsd schemas/csv/*.json))
 DEB_PACKAGES := gcc make pkg-config libjansson-dev libyaml-dev libxml2-dev \
 	libcsv-dev libpcre2-dev python3 python3-jsonschema python3-yaml jq libxml2-utils \
@@ -66,6 +68,10 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libquarry.a
 
 # The fuzz targets are compiled into their corpus replay.
 $(BUILD)/tests/test_fuzz_replay: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+
+$(BUILD)/eval/%: eval/%.c $(BUILD)/libquarry.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
@@ -121,7 +127,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libquarry.a
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
 # Quality against annotated data, quarry and the peers side by side.
-eval: all $(TEST_BINS)
+eval: all $(TEST_BINS) $(EVAL_BINS)
 	@eval/run.sh $(BUILD)
 
 install: all
