@@ -24,6 +24,8 @@ TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 # Helpers the shell tests call (not tests themselves).
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
 BENCH_BINS := $(BUILD)/bench/bench_stages
+# Scorers of make eval that need the library.
+EVAL_BINS := $(patsubst eval/%.c,$(BUILD)/eval/%,$(wildcard eval/*.c))
 SCHEMA_FILES := $(sort $(wildcard schemas/*.json schemas/*.xsd schemas/csv/*.json))
 GAZETTEER_FILES := $(sort $(wildcard data/gazetteers/*.txt))
 DEB_PACKAGES := gcc make pkg-config libjansson-dev libyaml-dev libxml2-dev \
@@ -73,6 +75,10 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libquarry.a
 
 # The fuzz targets are compiled into their corpus replay.
 $(BUILD)/tests/test_fuzz_replay: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+
+$(BUILD)/eval/%: eval/%.c $(BUILD)/libquarry.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
@@ -128,7 +134,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libquarry.a
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
 # Quality against annotated data, quarry and the peers side by side.
-eval: all $(TEST_BINS)
+eval: all $(TEST_BINS) $(EVAL_BINS)
 	@eval/run.sh $(BUILD)
 
 install: all

@@ -35,6 +35,7 @@
 #include "extract/extract.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* How sure the type of a candidate is. */
@@ -84,8 +85,9 @@ struct ner {
 	const struct q_gazetteer *gaz;
 	const char *text;
 	struct q_tokens toks; /* of the sentence at hand */
-	uint32_t *wf;	      /* its tokens' word classes, WF_KNOWN once looked up */
-	size_t wf_cap;
+	uint32_t *wf;	      /* its tokens' word classes (q_gaz_word) */
+	unsigned char *known; /* … once looked up */
+	size_t wf_cap, known_cap;
 	size_t sentence;
 	size_t sentence_cands; /* candidates before this sentence */
 	int titlecase;	       /* the sentence is a headline in title case */
@@ -100,11 +102,9 @@ struct ner {
 	} defs;
 	struct q_map persons_last;  /* family name → a person named in full */
 	struct q_map persons_first; /* given name → the same */
-	struct q_map initials;	    /* "SCM" → candidate + 1 whose words spell it */
 	struct q_map shorts;	    /* a defined short form → its def + 1 */
 };
 
-#define WF_KNOWN 0x80000000u
 
 /* ---- tokens ---------------------------------------------------------- */
 
@@ -123,35 +123,42 @@ static size_t tok_n(const struct ner *n, size_t i)
 	return n->toks.items[i].end - n->toks.items[i].start;
 }
 
-static int tok_is(const struct ner *n, size_t i, const char *w)
+static int tok_is_(const struct ner *n, size_t i, const char *w, size_t len)
 {
-	size_t len = strlen(w);
 	return i < n->toks.count && tok_n(n, i) == len && memcmp(tok_s(n, i), w, len) == 0;
 }
+
+/* Is token i the word (or sign) w, a string literal? */
+#define tok_is(n, i, w) tok_is_((n), (i), (w), sizeof(w) - 1)
 
 static int is_word(const struct ner *n, size_t i)
 {
 	return i < n->toks.count && tok(n, i)->kind == Q_TOK_WORD;
 }
 
-/* The gazetteer classes of word token i, looked up once. */
+/* The gazetteer classes of word token i, looked up once (a separate
+ * array says which are known: the top byte of a class is in use). */
 static uint32_t wf(struct ner *n, size_t i)
 {
 	if (!is_word(n, i))
 		return 0;
-	if (!(n->wf[i] & WF_KNOWN))
-		n->wf[i] = WF_KNOWN | q_gaz_word(n->gaz, tok_s(n, i), tok_n(n, i));
-	return n->wf[i] & ~WF_KNOWN;
+	if (!n->known[i]) {
+		n->wf[i] = q_gaz_word(n->gaz, tok_s(n, i), tok_n(n, i));
+		n->known[i] = 1;
+	}
+	return n->wf[i];
 }
 
 /* A common word, or the plural of one ("Officials", "Agencies"). */
 static int common(struct ner *n, size_t i)
 {
+	if (tok(n, i)->flags & Q_TOKF_ALLCAPS)
+		return 0; /* "US", "WHO": capitals make a name of a word */
 	if (wf(n, i) & Q_GW_COMMON)
 		return 1;
 	const char *s = tok_s(n, i);
 	size_t len = tok_n(n, i);
-	if (len < 4 || s[len - 1] != 's' || (tok(n, i)->flags & Q_TOKF_ALLCAPS))
+	if (len < 4 || s[len - 1] != 's')
 		return 0;
 	if (q_gaz_word(n->gaz, s, len - 1) & Q_GW_COMMON)
 		return 1;
@@ -184,7 +191,7 @@ static int nameish(struct ner *n, size_t i)
 	if (!is_word(n, i))
 		return 0;
 	uint16_t f = tok(n, i)->flags;
-	if (!(f & (Q_TOKF_CAP | Q_TOKF_MIXED)))
+	if (!(f & (Q_TOKF_CAP | Q_TOKF_MIXED)) || (f & Q_TOKF_ADDRESS))
 		return 0;
 	if (tok(n, i)->letters == 1 && !(f & (Q_TOKF_INITIAL | Q_TOKF_DOTTED)))
 		return 0; /* "I", "A" */
@@ -212,8 +219,7 @@ static size_t gaz_match(struct ner *n, size_t i, int titlecase,
 			const struct q_gaz_name **name)
 {
 	char key[160];
-	size_t len = q_gaz_key(n->text, tok(n, i), 1, titlecase, key, sizeof(key));
-	size_t most = len ? q_gaz_name_tokens(n->gaz, key, len) : 0;
+	size_t len, most = Q_GW_NAME_TOKENS(wf(n, i));
 	if (most > n->toks.count - i)
 		most = n->toks.count - i;
 	for (size_t m = most; m > 0; m--) {
@@ -247,8 +253,9 @@ static size_t start_at(struct ner *n, size_t i, const struct q_gaz_name **name)
 		return 0;
 	int hyphened = i + 1 < n->toks.count && (tok(n, i + 1)->flags & Q_TOKF_HYPHEN);
 	if (t->flags & (Q_TOKF_CAP | Q_TOKF_MIXED) || hyphened) {
-		int upper_dateline = (t->flags & Q_TOKF_ALLCAPS) && dateline_at(n, i);
-		size_t m = gaz_match(n, i, upper_dateline, name);
+		size_t m = gaz_match(n, i, 0, name);
+		if (!m && (t->flags & Q_TOKF_ALLCAPS) && dateline_at(n, i))
+			m = gaz_match(n, i, 1, name);
 		if (m && !(m == 1 && forced(n, i) && common(n, i)))
 			return m;
 		*name = NULL;
@@ -381,6 +388,14 @@ static void scan_chunk(struct ner *n, size_t i, size_t m, const struct q_gaz_nam
 		}
 		if (hyphen || c->n + 2 >= CHUNK_MAX)
 			break;
+		/* "Jeffrey T Hodge": a middle initial without its period. */
+		if (is_word(n, j) && tok(n, j)->letters == 1 && (tok(n, j)->flags & Q_TOKF_CAP) &&
+		    !last->conn && !last->gaz && (wf(n, last->t0) & Q_GW_GIVEN) &&
+		    !tok_is(n, j, "I") && !tok_is(n, j, "A") && continues(n, j + 1)) {
+			push_elem(c, j, j + 1, NULL, 0, 0);
+			j++;
+			continue;
+		}
 		int conn = 0;
 		if (tok_is(n, j, "of") && of_joins(n, c, j, 0))
 			conn = 'o';
@@ -413,6 +428,15 @@ static void scan_chunk(struct ner *n, size_t i, size_t m, const struct q_gaz_nam
 
 /* ---- candidates -------------------------------------------------------- */
 
+/* Are elements [a, b) all names of the gazetteer? */
+static int all_names(const struct chunk *c, size_t a, size_t b)
+{
+	for (size_t k = a; k < b; k++)
+		if (!c->e[k].gaz)
+			return 0;
+	return 1;
+}
+
 static int is_place(const struct elem *e)
 {
 	return e->gaz && (e->gaz->type == Q_ENT_GPE || e->gaz->type == Q_ENT_NORP ||
@@ -429,7 +453,7 @@ static uint32_t elem_end(const struct ner *n, const struct elem *e)
 	return tok(n, e->t1 - 1)->end;
 }
 
-/* Register a person's given and family names, a name's initials. */
+/* Registers a person's given and family names. */
 static int index_cand(struct ner *n, size_t ci, const struct chunk *c, struct piece p)
 {
 	struct cand *cd = &n->cands.items[ci];
@@ -447,45 +471,6 @@ static int index_cand(struct ner *n, size_t ci, const struct chunk *c, struct pi
 		    q_map_put(&n->persons_first, first, fl, v))
 			return Q_ENOMEM;
 		return 0;
-	}
-	if (cd->type == Q_ENT_PERSON || cd->words < 2 || cd->strength == S_WEAK)
-		return 0;
-	/* The initials of every tail of the name: "Security Consultative
-	 * Meeting" gives SCM (and CM). */
-	char letters[CHUNK_MAX];
-	size_t nl = 0;
-	uint32_t starts[CHUNK_MAX];
-	for (size_t k = p.a; k < p.b; k++) {
-		const struct elem *e = &c->e[k];
-		if (e->conn)
-			continue;
-		for (size_t t = e->t0; t < e->t1 && nl < CHUNK_MAX; t++) {
-			if (!is_word(n, t))
-				continue;
-			char ch = tok_s(n, t)[0];
-			if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z')))
-				continue;
-			starts[nl] = tok(n, t)->start;
-			letters[nl++] = (char)(ch >= 'a' ? ch - 32 : ch);
-		}
-	}
-	if (nl < 2)
-		return 0;
-	char *keys = q_arena_strndup(&n->doc->arena, letters, nl);
-	if (!keys)
-		return Q_ENOMEM;
-	for (size_t k = 0; k + 2 <= nl; k++) {
-		if (q_map_get(&n->initials, keys + k, nl - k))
-			continue;
-		/* The tail's start is kept with the candidate: one map value
-		 * per tail, an index into a small arena record. */
-		uint32_t *rec = q_arena_alloc(&n->doc->arena, 2 * sizeof(uint32_t));
-		if (!rec)
-			return Q_ENOMEM;
-		rec[0] = (uint32_t)ci;
-		rec[1] = starts[k];
-		if (q_map_put(&n->initials, keys + k, nl - k, rec))
-			return Q_ENOMEM;
 	}
 	return 0;
 }
@@ -532,6 +517,38 @@ static int add_def(struct ner *n, const char *sf, size_t sfn, uint32_t lstart,
 	return q_map_put(&n->shorts, sf, sfn, (void *)(uintptr_t)n->defs.count) ? Q_ENOMEM : 0;
 }
 
+#define INITIALS_LOOKBACK 256 /* candidates an acronym looks back over */
+
+/*
+ * Does the end of the name text[b, e) spell sf by the initials of its
+ * words (function words aside)?  The start of that tail, or 0 when not:
+ * "… Security Consultative Meeting" spells SCM.
+ */
+static uint32_t tail_spelling(const char *text, uint32_t b, uint32_t e, const char *sf,
+			      size_t m)
+{
+	uint32_t starts[CHUNK_MAX];
+	char initials[CHUNK_MAX];
+	size_t nw = 0;
+	for (uint32_t i = b; i < e && nw < CHUNK_MAX;) {
+		while (i < e && (text[i] == ' ' || text[i] == '-' || text[i] == '\n'))
+			i++;
+		uint32_t w = i;
+		while (i < e && text[i] != ' ' && text[i] != '-' && text[i] != '\n')
+			i++;
+		if (w == i)
+			break;
+		char c = text[w];
+		if (c >= 'A' && c <= 'Z') {
+			starts[nw] = w;
+			initials[nw++] = c;
+		}
+	}
+	if (nw < m || memcmp(initials + nw - m, sf, m) != 0)
+		return 0;
+	return starts[nw - m];
+}
+
 /* Capitals that spell an earlier name's initials: "… Security
  * Consultative Meeting … the SCM". */
 static int initials_acronym(struct ner *n, size_t ci)
@@ -544,11 +561,15 @@ static int initials_acronym(struct ner *n, size_t ci)
 	for (size_t i = 0; i < len; i++)
 		if (!(s[i] >= 'A' && s[i] <= 'Z'))
 			return 0;
-	const uint32_t *rec = q_map_get(&n->initials, s, len);
-	if (!rec)
-		return 0;
-	const struct cand *lc = &n->cands.items[rec[0]];
-	return add_def(n, s, len, rec[1], lc->bend, (int32_t)rec[0]);
+	for (size_t k = ci, seen = 0; k-- > 0 && seen < INITIALS_LOOKBACK; seen++) {
+		const struct cand *lc = &n->cands.items[k];
+		if (lc->type == Q_ENT_PERSON || lc->words < 2 || lc->strength == S_WEAK)
+			continue;
+		uint32_t at = tail_spelling(n->text, lc->core, lc->bend, s, len);
+		if (at)
+			return add_def(n, s, len, at, lc->bend, (int32_t)k);
+	}
+	return 0;
 }
 
 /* The candidate of this sentence whose span holds [b, e), or -1. */
@@ -697,7 +718,7 @@ static int determiner(struct ner *n, size_t i)
 	if (i < n->toks.count && (tok(n, i)->flags & Q_TOKF_POSS))
 		return 1;
 	for (size_t k = 0; k < sizeof(dets) / sizeof(dets[0]); k++)
-		if (tok_is(n, i, dets[k]))
+		if (tok_is_(n, i, dets[k], strlen(dets[k])))
 			return 1;
 	return 0;
 }
@@ -720,7 +741,7 @@ static uint32_t head_after(struct ner *n, size_t i)
 static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 {
 	const struct elem *first = &c->e[p.a], *last = &c->e[p.b - 1];
-	size_t words = 0, allcaps = 0, plain = 0, places = 0;
+	size_t words = 0, allcaps = 0, plain = 0, places = 0, mixed = 0;
 	for (size_t k = p.a; k < p.b; k++) {
 		const struct elem *e = &c->e[k];
 		if (e->conn)
@@ -730,6 +751,8 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 			places++;
 		else if (tok(n, e->t0)->flags & Q_TOKF_ALLCAPS)
 			allcaps++;
+		if (!e->gaz && (tok(n, e->t0)->flags & Q_TOKF_MIXED))
+			mixed++;
 		else if (common(n, e->t0) && !(wf(n, e->t0) & (Q_GW_GIVEN | Q_GW_SURNAME)))
 			plain++;
 	}
@@ -747,6 +770,8 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 	}
 	if (p.titled)
 		return push_cand(n, c, p, Q_ENT_PERSON, S_HEAD, C_TITLED);
+	if (last->gaz && last->gaz->type == Q_ENT_ORG && all_names(c, p.a, p.b))
+		return push_cand(n, c, p, Q_ENT_ORG, S_GAZ, 0);
 	uint32_t head = head_of(n, c, p);
 	if (head && words >= 2)
 		return push_cand(n, c, p, type_of_head(head), S_HEAD, 0);
@@ -763,6 +788,8 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 		    ((lw & Q_GW_SURNAME) && !(lw & Q_GW_COMMON)))
 			return push_cand(n, c, p, Q_ENT_PERSON, n->titlecase ? S_WEAK : S_CUE, 0);
 	}
+	/* A place and names: "China Daily", "Texas Instruments" (plain words
+	 * after a place were cut off before). */
 	if (places && words >= 2)
 		return push_cand(n, c, p, Q_ENT_ORG, n->titlecase ? S_WEAK : S_DEFAULT, 0);
 	if (plain == words)
@@ -774,7 +801,7 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 		else if ((w & Q_GW_SURNAME) && !(w & Q_GW_COMMON))
 			type = Q_ENT_PERSON, strength = S_CUE;
 		else if ((w & Q_GW_GIVEN) && !(w & Q_GW_COMMON))
-			type = Q_ENT_PERSON;
+			type = Q_ENT_PERSON, strength = S_CUE;
 	}
 	if (type == Q_ENT_MISC) {
 		uint32_t pw = before > 0 && is_word(n, before - 1) &&
@@ -802,7 +829,7 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 			type = Q_ENT_GPE;
 		else if (before > 0 && determiner(n, before - 1))
 			type = Q_ENT_MISC;
-		else if (words >= 2 && allcaps == 0)
+		else if (words >= 2 && allcaps == 0 && mixed == 0 && 0)
 			type = Q_ENT_PERSON;
 	}
 	/* Alone at the start of a sentence, or in a headline, a word proves
@@ -815,6 +842,16 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 }
 
 /* ---- cutting chunks into pieces --------------------------------------- */
+
+/* "Jr.", "Sr.", "II", "III": after a name, never one by themselves. */
+static int suffix_word(struct ner *n, const struct elem *e)
+{
+	if (e->gaz)
+		return 0;
+	return tok_is(n, e->t0, "Jr") || tok_is(n, e->t0, "Sr") ||
+	       ((tok(n, e->t0)->flags & Q_TOKF_ALLCAPS) && tok(n, e->t0)->letters <= 4 &&
+		strspn(tok_s(n, e->t0), "IVX") == tok_n(n, e->t0));
+}
 
 /* The start of the personal name after the title at element k, or 0. */
 static size_t name_after_title(struct ner *n, const struct chunk *c, size_t k, size_t b)
@@ -851,14 +888,25 @@ static size_t name_after_title(struct ner *n, const struct chunk *c, size_t k, s
 		    (!e->conn && !e->gaz && (wf(n, e->t0) & HEADS)))
 			return 0; /* an office or a body, not a person */
 	}
-	/* The name must have a word that is no plain word. */
+	/* The name must have a word that is no plain word, nor a suffix
+	 * ("Jr.", "III"). */
 	for (size_t q = s; q < b; q++) {
 		const struct elem *e = &c->e[q];
-		if (!e->conn && (e->gaz || !common(n, e->t0) ||
-				 (wf(n, e->t0) & (Q_GW_GIVEN | Q_GW_SURNAME))))
+		if (!e->conn && !suffix_word(n, e) &&
+		    (e->gaz || !common(n, e->t0) || (wf(n, e->t0) & (Q_GW_GIVEN | Q_GW_SURNAME))))
 			return s;
 	}
 	return 0;
+}
+
+/* A run of elements without its connectors at either end. */
+static int emit_run(struct ner *n, const struct chunk *c, size_t a, size_t b)
+{
+	while (a < b && c->e[a].conn)
+		a++;
+	while (b > a && c->e[b - 1].conn)
+		b--;
+	return a < b ? emit_piece(n, c, (struct piece){a, b, 0}) : 0;
 }
 
 static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
@@ -869,6 +917,10 @@ static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
 		const struct elem *e = &c->e[k];
 		if (e->conn || e->gaz || e->t1 - e->t0 > 2 || !(wf(n, e->t0) & Q_GW_TITLE))
 			continue;
+		/* After a given name it is a family name: "Martin Luther King". */
+		if (k > a && !c->e[k - 1].conn && !c->e[k - 1].gaz &&
+		    (wf(n, c->e[k - 1].t0) & Q_GW_GIVEN) && !(wf(n, c->e[k - 1].t0) & Q_GW_TITLE))
+			break;
 		size_t s = name_after_title(n, c, k, b);
 		if (!s)
 			continue;
@@ -880,6 +932,35 @@ static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
 			}
 		struct piece pp = {s, b, 1};
 		return emit_piece(n, c, pp);
+	}
+	/* Gazetteer names inside a longer run stand alone ("State Department
+	 * Iraq hands", "BBC Breaking News Alert"), unless a head makes the run
+	 * one name ("South Korean Ministry of …"); a place may open a name
+	 * ("China Daily"). */
+	int org_of_names = c->e[b - 1].gaz && c->e[b - 1].gaz->type == Q_ENT_ORG &&
+			   all_names(c, a, b); /* "United Nations Office for the …" */
+	if (b - a >= 2 && !org_of_names && !head_of(n, c, (struct piece){a, b, 0})) {
+		size_t from = a;
+		for (size_t q = a; q < b; q++) {
+			if (!c->e[q].gaz || (q == a && is_place(&c->e[q])))
+				continue;
+			if ((q > from && emit_run(n, c, from, q)) ||
+			    emit_piece(n, c, (struct piece){q, q + 1, 0}))
+				return Q_ENOMEM;
+			from = q + 1;
+		}
+		if (from > a)
+			return from < b ? emit_run(n, c, from, b) : 0;
+	}
+	/* A place before plain words: "Iran Cartoon association", "Houston
+	 * Consultant". */
+	if (b - a >= 2 && is_place(&c->e[a]) && !head_of(n, c, (struct piece){a, b, 0})) {
+		size_t q = a + 1;
+		while (q < b && (c->e[q].conn || !common(n, c->e[q].t0)))
+			q++;
+		if (q < b)
+			return emit_piece(n, c, (struct piece){a, a + 1, 0}) ||
+			       emit_run(n, c, a + 1, b) ? Q_ENOMEM : 0;
 	}
 	/* A place before a person: "Russian Vladimir Putin". */
 	if (b - a >= 3 && is_place(&c->e[a]) && !c->e[a + 1].conn && !c->e[a + 1].gaz &&
@@ -965,21 +1046,48 @@ static int title_case(struct ner *n)
 	return plain >= 2;
 }
 
+/*
+ * Where tokens are worth having: a sentence with no capital (nor any
+ * other letter outside ASCII) after its first word can name something
+ * only there, so a few words from its start are enough.
+ */
+static size_t scan_end(const char *t, size_t b, size_t e)
+{
+	const unsigned char *s = (const unsigned char *)t;
+	size_t i = b;
+	while (i < e && !((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') && s[i] < 0x80)
+		i++;
+	while (i < e && (s[i] >= 0x80 || ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')))
+		i++;
+	for (size_t k = i; k < e; k++)
+		if ((s[k] >= 'A' && s[k] <= 'Z') || s[k] >= 0xC0)
+			return e;
+	/* The first word and what tells about it ("said", "the … exercise"). */
+	for (int words = 0; i < e && words < 5; i++)
+		if (s[i] == ' ' && (i + 1 >= e || s[i + 1] != ' '))
+			words++;
+	return i;
+}
+
 static int sentence_entities(struct ner *n, size_t si)
 {
 	const struct q_span *sp = &n->doc->sentences.items[si].span;
 	n->sentence = si;
 	n->sentence_cands = n->cands.count;
 	n->toks.count = 0;
-	if (q_tokens_scan(&n->doc->arena, n->text, sp->bstart, sp->bend, &n->toks))
+	if (q_tokens_scan(&n->doc->arena, n->text, sp->bstart,
+			  scan_end(n->text, sp->bstart, sp->bend), &n->toks))
 		return Q_ENOMEM;
 	if (n->toks.count == 0 || shouting(n))
 		return 0;
-	if (n->toks.count > n->wf_cap &&
-	    q_arena_reserve(&n->doc->arena, (void **)&n->wf, &n->wf_cap, sizeof(*n->wf),
-			    n->toks.count))
+	if ((n->toks.count > n->wf_cap &&
+	     q_arena_reserve(&n->doc->arena, (void **)&n->wf, &n->wf_cap, sizeof(*n->wf),
+			     n->toks.count)) ||
+	    (n->toks.count > n->known_cap &&
+	     q_arena_reserve(&n->doc->arena, (void **)&n->known, &n->known_cap, 1,
+			     n->toks.count)))
 		return Q_ENOMEM;
-	memset(n->wf, 0, n->toks.count * sizeof(*n->wf));
+	memset(n->known, 0, n->toks.count);
 	n->forced_first = 0;
 	while (n->forced_first < n->toks.count && !is_word(n, n->forced_first))
 		n->forced_first++;
@@ -1174,6 +1282,7 @@ static int build_entities(struct ner *n)
 		char id[24];
 		if (!e)
 			return Q_ENOMEM;
+		memset(e, 0, sizeof(*e));
 		int len = snprintf(id, sizeof(id), "E%zu", doc->entities.count);
 		const struct cand *lg = &n->cands.items[gr->longest];
 		/* The gazetteer's name when it is fuller ("U.S." is the United
@@ -1218,7 +1327,6 @@ int q_entities_build(struct q_doc *doc, struct q_error *err)
 		return q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
 	q_map_init(&n.persons_last);
 	q_map_init(&n.persons_first);
-	q_map_init(&n.initials);
 	q_map_init(&n.shorts);
 	for (size_t s = 0; s < doc->sentences.count && !rc; s++)
 		rc = sentence_entities(&n, s);
@@ -1226,7 +1334,6 @@ int q_entities_build(struct q_doc *doc, struct q_error *err)
 		rc = build_entities(&n);
 	q_map_release(&n.persons_last);
 	q_map_release(&n.persons_first);
-	q_map_release(&n.initials);
 	q_map_release(&n.shorts);
 	if (rc)
 		return q_error_msg(err, Q_ENOMEM, NULL, "out of memory");

@@ -72,8 +72,8 @@ int q_keyphrases_build(struct q_doc *doc, struct q_error *err);	/* keyphrases */
  * possessive ("Korea’s" is "Korea" + "’s"); a hyphen between two words is
  * a token of its own ("South Korea-U.S." is South, Korea, -, U.S.), so
  * that names can be told apart; an initial keeps its period ("J."), and
- * so do dotted abbreviations ("U.S.", "D.C.", "e.g.").  Addresses and
- * decimals stay whole ("example.com", "3.5").
+ * so do dotted abbreviations ("U.S.", "D.C.", "e.g.").  Addresses, file
+ * names and decimals stay whole ("www.example.com", "a_b.doc", "3.5").
  */
 enum q_token_kind { Q_TOK_WORD, Q_TOK_NUMBER, Q_TOK_PUNCT };
 
@@ -91,6 +91,7 @@ enum q_token_kind { Q_TOK_WORD, Q_TOK_NUMBER, Q_TOK_PUNCT };
 #define Q_TOKF_CLOSE 0x0800   /* closing quote or bracket */
 #define Q_TOKF_DASH 0x1000    /* dash: "–", "—", or "-" between spaces */
 #define Q_TOKF_NEWLINE 0x2000 /* a line break before it */
+#define Q_TOKF_ADDRESS 0x4000 /* an address or file name: "a@b.org", "x_y.doc" */
 
 struct q_token {
 	uint32_t start, end; /* bytes into the text scanned */
@@ -148,15 +149,14 @@ struct q_gazetteer;
 
 /* The gazetteers, parsed once per process; NULL when out of memory. */
 const struct q_gazetteer *q_gazetteer(void);
-/* The Q_GW_… classes of a word (0 when none). */
+/* The Q_GW_… classes of a word (0 when none), and Q_GW_NAME_TOKENS. */
 uint32_t q_gaz_word(const struct q_gazetteer *g, const char *w, size_t n);
+/* In what q_gaz_word returns: the most tokens of a gazetteer name that
+ * starts with the word (written in any case); 0 when none does. */
+#define Q_GW_NAME_TOKENS(classes) ((classes) >> 24)
 /* A name by its key: its tokens joined as q_gaz_key joins them. */
 const struct q_gaz_name *q_gaz_name(const struct q_gazetteer *g,
 				    const char *key, size_t n);
-/* The most tokens of a name that starts with the token key `first`; 0
- * when no name starts with it. */
-size_t q_gaz_name_tokens(const struct q_gazetteer *g, const char *first,
-			 size_t n);
 /*
  * The lookup key of tokens[0..count) of text: their texts joined by one
  * space where space separated them, "’" as "'", and with titlecase set,

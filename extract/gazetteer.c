@@ -4,11 +4,10 @@
  *
  *   names   the key of a name (its tokens joined, see q_gaz_key) to its
  *           type and canonical name: "Republic of Korea" → GPE "South Korea"
- *   firsts  the key of a name's first token to the most tokens of a name
- *           starting with it, so a matcher tries long names only where
- *           one can start
- *   words   a lowercase word to its classes (Q_GW_…): given name, title,
- *           organisation head, common word …
+ *   words   a lowercase word to its classes (Q_GW_…: given name, title,
+ *           organisation head, common word …) and, in the top byte, the
+ *           most tokens of a name starting with it, so that one lookup
+ *           per capitalised word tells whether a name may start there
  *
  * The embedded files are static, so keys point into them where they can;
  * what has to be built (lowercase words, joined keys, plurals) lives in
@@ -21,7 +20,7 @@
 
 struct q_gazetteer {
 	struct q_arena arena;
-	struct q_map names, firsts, words;
+	struct q_map names, words;
 	struct q_tokens toks;
 };
 
@@ -105,30 +104,37 @@ const struct q_gaz_name *q_gaz_name(const struct q_gazetteer *g, const char *key
 	return q_map_get(&g->names, key, n);
 }
 
-size_t q_gaz_name_tokens(const struct q_gazetteer *g, const char *first, size_t n)
-{
-	return (size_t)(uintptr_t)q_map_get(&g->firsts, first, n);
-}
-
 /* ---- loading --------------------------------------------------------- */
 
-static int add_word(struct q_gazetteer *g, const char *w, size_t n, uint32_t cls)
+/* Adds classes to a word; tokens > 0 records a name of that many tokens
+ * starting with it. */
+static int add_word_info(struct q_gazetteer *g, const char *w, size_t n, uint32_t cls,
+			 size_t tokens)
 {
 	char low[KEY_MAX];
 	size_t len = lower(w, n, low, sizeof(low));
 	if (!len)
 		return 0;
 	uint32_t old = (uint32_t)(uintptr_t)q_map_get(&g->words, low, len);
+	uint32_t most = Q_GW_NAME_TOKENS(old);
+	if (tokens > most)
+		most = tokens > 255 ? 255 : (uint32_t)tokens;
 	/* A key already there is kept by the map: only a new one is copied. */
 	const char *key = old ? low : q_arena_strndup(&g->arena, low, len);
-	if (!key || q_map_put(&g->words, key, len, (void *)(uintptr_t)(old | cls)))
+	uint32_t v = (old & 0x00FFFFFFu) | cls | most << 24;
+	if (!key || q_map_put(&g->words, key, len, (void *)(uintptr_t)v))
 		return Q_ENOMEM;
 	return 0;
 }
 
+static int add_word(struct q_gazetteer *g, const char *w, size_t n, uint32_t cls)
+{
+	return add_word_info(g, w, n, cls, 0);
+}
+
 /*
  * Adds a name (the first of its file wins) under the key its tokens make,
- * and records its first token in firsts.
+ * and records its length with its first word.
  */
 static int add_name(struct q_gazetteer *g, const char *s, size_t n,
 		    enum q_entity_type type, struct q_str canon)
@@ -151,12 +157,7 @@ static int add_name(struct q_gazetteer *g, const char *s, size_t n,
 	if (q_map_put(&g->names, k, len, name))
 		return Q_ENOMEM;
 	const struct q_token *t0 = &g->toks.items[0];
-	size_t flen = q_gaz_key(s, t0, 1, 0, key, sizeof(key));
-	/* The stored key begins with the first token's key: share it. */
-	if (g->toks.count > q_gaz_name_tokens(g, key, flen) &&
-	    q_map_put(&g->firsts, k, flen, (void *)(uintptr_t)g->toks.count))
-		return Q_ENOMEM;
-	return 0;
+	return add_word_info(g, s + t0->start, t0->end - t0->start, 0, g->toks.count);
 }
 
 /* The next line of a file, without its newline; 0 at the end. */
@@ -356,6 +357,7 @@ static int build(struct q_gazetteer *g)
 		{"countries.txt", Q_ENT_GPE, "dn"},
 		{"us_states.txt", Q_ENT_GPE, "nn"},
 		{"cities.txt", Q_ENT_GPE, "n"},
+		{"regions.txt", Q_ENT_GPE, "n"},
 		{"places.txt", Q_ENT_LOC, "n"},
 		{"organizations.txt", Q_ENT_ORG, "n"},
 		{"groups.txt", Q_ENT_NORP, "n"},
@@ -370,7 +372,6 @@ static int build(struct q_gazetteer *g)
 	};
 	q_arena_init(&g->arena);
 	q_map_init(&g->names);
-	q_map_init(&g->firsts);
 	q_map_init(&g->words);
 	g->toks.items = NULL;
 	g->toks.count = g->toks.cap = 0;

@@ -85,47 +85,53 @@ struct word {
 	unsigned longest; /* longest run of letters between periods */
 };
 
-static void count_letter(struct word *w, int upper, unsigned *run)
-{
-	if (w->letters == 0)
-		w->flags |= upper ? Q_TOKF_CAP : Q_TOKF_LOWER;
-	else if (upper && w->lowers && !(w->flags & Q_TOKF_MIXED) && *run > 0)
-		w->flags |= Q_TOKF_MIXED;
-	w->letters++;
-	if (upper)
-		w->uppers++;
-	else
-		w->lowers++;
-	if (++*run > w->longest)
-		w->longest = *run;
-}
-
 /*
  * A word from i: letters and digits, an apostrophe before a letter (but
  * not a possessive "'s"), a period before a letter or digit ("U.S",
- * "example.com"), "&" between capitals ("AT&T").  A last period joins a
- * single letter ("J.") or a dotted abbreviation ("U.S.", "e.g.").
+ * "example.com"), "&" between capitals ("AT&T"), "_" "@" "/" inside
+ * addresses.  A last period joins a single letter ("J.") or a dotted
+ * abbreviation ("U.S.", "e.g.").  Lowercase ASCII letters, by far the
+ * commonest bytes, take the first and shortest path.
  */
 static void scan_word(const unsigned char *s, size_t len, size_t i, struct word *w)
 {
-	unsigned run = 0;
-	w->flags = 0;
-	w->letters = w->uppers = w->lowers = w->longest = 0;
+	unsigned run = 0, uppers = 0, lowers = 0, longest = 0;
+	int prev_lower = 0;
+	uint16_t flags = 0;
 	w->dots = 0;
 	while (i < len) {
 		int c = bclass[s[i]];
 		size_t n = 1;
-		if (c == B_UPPER || c == B_LOWER) {
-			count_letter(w, c == B_UPPER, &run);
-		} else if (c == B_DIGIT) {
-			w->flags |= Q_TOKF_DIGIT;
-			run = 0;
-		} else if (c == B_HIGH) {
+		if (c == B_LOWER) {
+			lowers++, run++, prev_lower = 1, i++;
+			continue;
+		}
+		if (c == B_UPPER) {
+			if (prev_lower)
+				flags |= Q_TOKF_MIXED;
+			uppers++, run++, prev_lower = 0, i++;
+			continue;
+		}
+		if (c == B_HIGH) {
 			int h = high_class(s, len, i, &n);
-			if (h == 'U' || h == 'L')
-				count_letter(w, h == 'U', &run);
-			else if (h != 'M')
-				break;
+			if (h == 'U' || h == 'L') {
+				if (h == 'U' && prev_lower)
+					flags |= Q_TOKF_MIXED;
+				uppers += h == 'U', lowers += h == 'L';
+				run++, prev_lower = h == 'L', i += n;
+				continue;
+			}
+			if (h == 'M') {
+				i += n;
+				continue;
+			}
+			break;
+		}
+		if (run > longest)
+			longest = run;
+		run = 0, prev_lower = 0;
+		if (c == B_DIGIT) {
+			flags |= Q_TOKF_DIGIT;
 		} else if (apostrophe(s, len, i) > 0) {
 			n = apostrophe(s, len, i);
 			size_t j = i + n;
@@ -134,32 +140,41 @@ static void scan_word(const unsigned char *s, size_t len, size_t i, struct word 
 			/* "'s" at the end of a word is a possessive. */
 			if ((s[j] == 's' || s[j] == 'S') && !is_alnum_at(s, len, j + 1))
 				break;
-			run = 0;
 		} else if (s[i] == '.' && is_alnum_at(s, len, i + 1)) {
 			w->dots++;
-			run = 0;
 		} else if (s[i] == '&' && i > 0 && bclass[s[i - 1]] == B_UPPER &&
 			   i + 1 < len && bclass[s[i + 1]] == B_UPPER) {
-			run = 0;
+			/* "AT&T" */
+		} else if ((s[i] == '_' || s[i] == '@' || s[i] == '/') && is_alnum_at(s, len, i + 1)) {
+			flags |= Q_TOKF_ADDRESS; /* "Lisa_resume.doc", "a@b.org", "and/or" */
+		} else if (s[i] == ':' && i + 2 < len && s[i + 1] == '/' && s[i + 2] == '/') {
+			flags |= Q_TOKF_ADDRESS; /* "https://…" */
+			n = 3;
 		} else {
 			break;
 		}
 		i += n;
 	}
+	if (run > longest)
+		longest = run;
+	w->letters = uppers + lowers;
 	/* A final period stays with "J." and "U.S." (short parts only). */
-	if (i < len && s[i] == '.' && w->letters > 0 && w->longest <= 2 &&
-	    !(w->flags & Q_TOKF_DIGIT) && (w->dots > 0 || w->letters == 1)) {
+	if (i < len && s[i] == '.' && w->letters > 0 && longest <= 2 &&
+	    !(flags & Q_TOKF_DIGIT) && (w->dots > 0 || w->letters == 1)) {
 		i++;
 		w->dots++;
-		if (w->letters == 1 && w->uppers == 1)
-			w->flags |= Q_TOKF_INITIAL;
-		else
-			w->flags |= Q_TOKF_DOTTED;
-	} else if (w->dots > 0 && w->longest <= 2 && !(w->flags & Q_TOKF_DIGIT)) {
-		w->flags |= Q_TOKF_DOTTED; /* "U.S" without its last period */
+		flags |= w->letters == 1 && uppers == 1 ? Q_TOKF_INITIAL : Q_TOKF_DOTTED;
+	} else if (w->dots > 0 && longest <= 2 && !(flags & Q_TOKF_DIGIT)) {
+		flags |= Q_TOKF_DOTTED; /* "U.S" without its last period */
 	}
-	if (w->letters >= 2 && w->lowers == 0)
-		w->flags |= Q_TOKF_ALLCAPS;
+	if (w->letters >= 2 && lowers == 0)
+		flags |= Q_TOKF_ALLCAPS;
+	if (w->dots >= 2 && longest > 2)
+		flags |= Q_TOKF_ADDRESS; /* "www.example.com" */
+	w->flags = flags;
+	w->uppers = uppers;
+	w->lowers = lowers;
+	w->longest = longest;
 	w->end = i;
 }
 
@@ -259,7 +274,7 @@ int q_tokens_scan(struct q_arena *a, const char *text, size_t start, size_t end,
 			struct word w;
 			scan_word(s, end, i, &w);
 			t->kind = Q_TOK_WORD;
-			t->flags |= w.flags;
+			t->flags |= w.flags | (c == B_UPPER || h == 'U' ? Q_TOKF_CAP : Q_TOKF_LOWER);
 			t->letters = (uint8_t)(w.letters > 255 ? 255 : w.letters);
 			i = w.end;
 		} else if (c == B_DIGIT) {

@@ -497,10 +497,15 @@ static void test_quarry_errors(void)
 	memcpy(at, "kind=\"poemx\"", 12);
 	expect_read_error("quarry XML: unknown kind names its line", bad, Q_EINVALID, line, "poemx");
 	free(bad);
-	/* A missing wrapper. */
+	/* A missing wrapper: <acronyms>, empty or not, made a comment. */
 	bad = strdup(xml);
-	at = strstr(bad, "<acronyms/>");
-	memcpy(at, "<!--    -->", 11);
+	at = strstr(bad, "<acronyms");
+	char *end = strstr(at, "</acronyms>");
+	size_t wrapper = at[strcspn(at, ">") - 1] == '/' ? strcspn(at, ">") + 1
+							  : (size_t)(end - at) + strlen("</acronyms>");
+	for (size_t k = 0; k < wrapper; k++)
+		if (at[k] != '\n')
+			at[k] = k < 4 ? "<!--"[k] : k >= wrapper - 3 ? "-->"[k - (wrapper - 3)] : ' ';
 	expect_read_error("quarry XML: missing element", bad, Q_EINVALID, -1, "timexes");
 	free(bad);
 	/* A bad control character escape. */
