@@ -374,6 +374,15 @@ static void scan_chunk(struct ner *n, size_t i, size_t m, const struct q_gaz_nam
 		}
 		int hyphen = (t->flags & Q_TOKF_HYPHEN) && !last->conn;
 		size_t k = hyphen ? j + 1 : j;
+		/* "Moon Jae-in", "Kim Jong-un": a given name's lowercase half. */
+		if (hyphen && k < n->toks.count && is_word(n, k) && (tok(n, k)->flags & Q_TOKF_LOWER) &&
+		    tok(n, k)->letters <= 4 && tok_n(n, k) == tok(n, k)->letters && !last->gaz &&
+		    last->t1 - last->t0 == 1 && tok(n, last->t0)->letters <= 4 && c->n >= 2 &&
+		    !c->e[c->n - 2].gaz && (wf(n, c->e[c->n - 2].t0) & (Q_GW_SURNAME_FIRST | Q_GW_GIVEN)) &&
+		    (wf(n, last->t0) & Q_GW_GIVEN)) {
+			last->t1 = (uint32_t)(j = k + 1);
+			continue;
+		}
 		if (k < n->toks.count && (!hyphen || !(tok(n, k)->flags & Q_TOKF_SPACE))) {
 			const struct q_gaz_name *kg = NULL;
 			size_t km = 0;
@@ -785,7 +794,8 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 	if (person_shaped) {
 		uint32_t f0 = wf(n, first->t0);
 		if ((f0 & Q_GW_GIVEN) || (tok(n, first->t0)->flags & Q_TOKF_INITIAL) ||
-		    ((lw & Q_GW_SURNAME) && !(lw & Q_GW_COMMON)))
+		    ((lw & Q_GW_SURNAME) && !(lw & Q_GW_COMMON)) ||
+		    ((f0 & Q_GW_SURNAME_FIRST) && !common(n, first->t0) && words <= 3 && plain == 0))
 			return push_cand(n, c, p, Q_ENT_PERSON, n->titlecase ? S_WEAK : S_CUE, 0);
 	}
 	/* A place and names: "China Daily", "Texas Instruments" (plain words
@@ -829,8 +839,6 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 			type = Q_ENT_GPE;
 		else if (before > 0 && determiner(n, before - 1))
 			type = Q_ENT_MISC;
-		else if (words >= 2 && allcaps == 0 && mixed == 0 && 0)
-			type = Q_ENT_PERSON;
 	}
 	/* Alone at the start of a sentence, or in a headline, a word proves
 	 * nothing: it stays only if a sure mention takes it in. */
@@ -996,12 +1004,33 @@ static int emit_chunk(struct ner *n, const struct chunk *c)
 	return 0;
 }
 
-/* In a headline every word is capitalised: gazetteer names count, other
- * words only as weak candidates, each alone. */
+/* A given name and the plain names after it: "Lisa Gilette" in "Coach:
+ * Lisa Gilette Leads Team".  The elements it takes, 0 when none. */
+static size_t person_run(struct ner *n, const struct chunk *c, size_t k)
+{
+	const struct elem *e = &c->e[k];
+	if (e->conn || e->gaz || !(wf(n, e->t0) & Q_GW_GIVEN) || common(n, e->t0))
+		return 0;
+	size_t q = k + 1;
+	while (q < c->n && q < k + 3 && !c->e[q].conn && !c->e[q].gaz && !common(n, c->e[q].t0) &&
+	       !(wf(n, c->e[q].t0) & (HEADS | Q_GW_TITLE)))
+		q++;
+	return q - k >= 2 ? q - k : 0;
+}
+
+/* In a headline every word is capitalised: gazetteer names and people
+ * named in full count, other words only as weak candidates, each alone. */
 static int emit_headline(struct ner *n, const struct chunk *c)
 {
 	for (size_t k = 0; k < c->n; k++) {
 		const struct elem *e = &c->e[k];
+		size_t m = person_run(n, c, k);
+		if (m) {
+			if (push_cand(n, c, (struct piece){k, k + m, 0}, Q_ENT_PERSON, S_CUE, 0))
+				return Q_ENOMEM;
+			k += m - 1;
+			continue;
+		}
 		if (e->conn || (!e->gaz && (wf(n, e->t0) & Q_GW_TITLE)))
 			continue;
 		if (emit_piece(n, c, (struct piece){k, k + 1, 0}))

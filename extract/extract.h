@@ -138,6 +138,7 @@ extern const struct q_embedded q_gazetteer_files[];
 #define Q_GW_PERSON_OF 0x00040000u    /* "administration", "regime" */
 #define Q_GW_LOC_BEFORE 0x00080000u   /* "in", "near" */
 #define Q_GW_NOT_NAME 0x00100000u     /* "CEO", "GDP", "TV" */
+#define Q_GW_SURNAME_FIRST 0x00200000u /* written first: "Xi" of "Xi Jinping" */
 
 /* A name of the gazetteers: its type and the name its entity goes by. */
 struct q_gaz_name {

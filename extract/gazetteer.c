@@ -369,6 +369,7 @@ static int build(struct q_gazetteer *g)
 		{"common_words.txt", Q_GW_COMMON},
 		{"given_names.txt", Q_GW_GIVEN},
 		{"surnames.txt", Q_GW_SURNAME},
+		{"surnames_first.txt", Q_GW_SURNAME_FIRST},
 	};
 	q_arena_init(&g->arena);
 	q_map_init(&g->names);
