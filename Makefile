@@ -17,15 +17,17 @@ LDFLAGS := $(SAN)
 
 LIB_SRCS := $(wildcard util/*.c ir/*.c extract/*.c converters/*.c \
 	validate/*.c schemas/*.c) $(filter-out cmd/main.c,$(wildcard cmd/*.c))
-LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas_data.o
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas_data.o \
+	$(BUILD)/gen/gazetteers_data.o
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 # Helpers the shell tests call (not tests themselves).
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
 BENCH_BINS := $(BUILD)/bench/bench_stages
-# Scorers of make eval.
+# Scorers of make eval that need the library.
 EVAL_BINS := $(patsubst eval/%.c,$(BUILD)/eval/%,$(wildcard eval/*.c))
 SCHEMA_FILES := $(sort $(wildcard schemas/*.json schemas/*.xsd schemas/csv/*.json))
+GAZETTEER_FILES := $(sort $(wildcard data/gazetteers/*.txt))
 DEB_PACKAGES := gcc make pkg-config libjansson-dev libyaml-dev libxml2-dev \
 	libcsv-dev libpcre2-dev python3 python3-jsonschema python3-yaml jq libxml2-utils \
 	sqlite3 postgresql
@@ -44,11 +46,16 @@ $(BUILD)/%.o: %.c $(wildcard */*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# Files built into the binary: the schemas, and the gazetteers of extract/.
 $(BUILD)/gen/schemas_data.c: $(SCHEMA_FILES) tools/embed.sh
 	@mkdir -p $(dir $@)
-	tools/embed.sh $(SCHEMA_FILES) > $@.tmp && mv $@.tmp $@
+	tools/embed.sh schemas schemas/schemas.h q_embedded_files $(SCHEMA_FILES) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/schemas_data.o: $(BUILD)/gen/schemas_data.c
+$(BUILD)/gen/gazetteers_data.c: $(GAZETTEER_FILES) tools/embed.sh
+	@mkdir -p $(dir $@)
+	tools/embed.sh data/gazetteers extract/extract.h q_gazetteer_files $(GAZETTEER_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libquarry.a: $(LIB_OBJS)

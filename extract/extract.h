@@ -1,6 +1,6 @@
 /*
  * extract.h — text to IR: decode & normalize, metadata header, paragraphs,
- * sentences, words.
+ * sentences, words, and the annotation stages.
  */
 #ifndef Q_EXTRACT_H
 #define Q_EXTRACT_H
@@ -65,6 +65,124 @@ int q_timexes_numbers_build(struct q_doc *doc, struct q_error *err);
 int q_quotes_build(struct q_doc *doc, struct q_error *err);	/* quotes: after entities */
 int q_enumerations_build(struct q_doc *doc, struct q_error *err); /* enumerations */
 int q_keyphrases_build(struct q_doc *doc, struct q_error *err);	/* keyphrases */
+
+/* ---- the words of names (name_tokens.c) ------------------------------- */
+
+/*
+ * Words, numbers and punctuation of a stretch of text, cut the way names
+ * need (tokens.c cuts the way dates and numbers need: "U.S." there is
+ * letters and periods, here one word).  A word keeps internal apostrophes ("O'Brien", "don't") but not a
+ * possessive ("Korea’s" is "Korea" + "’s"); a hyphen between two words is
+ * a token of its own ("South Korea-U.S." is South, Korea, -, U.S.), so
+ * that names can be told apart; an initial keeps its period ("J."), and
+ * so do dotted abbreviations ("U.S.", "D.C.", "e.g.").  Addresses, file
+ * names and decimals stay whole ("www.example.com", "a_b.doc", "3.5").
+ */
+enum q_name_token_kind { Q_NTOK_WORD, Q_NTOK_NUMBER, Q_NTOK_PUNCT };
+
+#define Q_TOKF_SPACE 0x0001   /* whitespace (or the start) before it */
+#define Q_TOKF_CAP 0x0002     /* first letter a capital: "Korea", "U.S." */
+#define Q_TOKF_LOWER 0x0004   /* first letter lowercase */
+#define Q_TOKF_ALLCAPS 0x0008 /* two letters or more, none lowercase */
+#define Q_TOKF_MIXED 0x0010   /* a capital after a lowercase letter: "iPhone" */
+#define Q_TOKF_DIGIT 0x0020   /* contains a digit */
+#define Q_TOKF_DOTTED 0x0040  /* letters with periods: "U.S.", "e.g." */
+#define Q_TOKF_INITIAL 0x0080 /* one capital and a period: "J." */
+#define Q_TOKF_POSS 0x0100    /* possessive: "'s", "’s", or "’" after an s */
+#define Q_TOKF_HYPHEN 0x0200  /* a hyphen between two words, no spaces */
+#define Q_TOKF_OPEN 0x0400    /* opening quote or bracket */
+#define Q_TOKF_CLOSE 0x0800   /* closing quote or bracket */
+#define Q_TOKF_DASH 0x1000    /* dash: "–", "—", or "-" between spaces */
+#define Q_TOKF_NEWLINE 0x2000 /* a line break before it */
+#define Q_TOKF_ADDRESS 0x4000 /* an address or file name: "a@b.org", "x_y.doc" */
+
+struct q_name_token {
+	uint32_t start, end; /* bytes into the text scanned */
+	uint16_t flags;	     /* Q_TOKF_… */
+	uint8_t kind;	     /* enum q_name_token_kind */
+	uint8_t letters;     /* letters in it, at most 255 */
+};
+
+/* A growable array of tokens in an arena: reset count to reuse it. */
+struct q_name_tokens {
+	struct q_name_token *items;
+	size_t count, cap;
+};
+
+/* Appends the tokens of text[start, end) (valid UTF-8) to out; offsets are
+ * into text.  Linear, no allocation but the array's growth.  0 or Q_ENOMEM. */
+int q_name_tokens_scan(struct q_arena *a, const char *text, size_t start,
+		  size_t end, struct q_name_tokens *out);
+
+/* ---- gazetteers (gazetteer.c) -------------------------------------------- */
+
+/* The files of data/gazetteers/, built into the binary. */
+extern const struct q_embedded q_gazetteer_files[];
+
+/* What a word is, looked up without regard to case (q_gaz_word). */
+#define Q_GW_COMMON 0x00000001u	      /* a common English word */
+#define Q_GW_GIVEN 0x00000002u	      /* a given name */
+#define Q_GW_SURNAME 0x00000004u      /* a family name */
+#define Q_GW_TITLE 0x00000008u	      /* a title before names: "President" */
+#define Q_GW_TITLE_OF 0x00000010u     /* … that takes "of": "Secretary of …" */
+#define Q_GW_ABBREV 0x00000020u	      /* written with a period: "Gen.", "Inc." */
+#define Q_GW_ORG 0x00000040u	      /* head of an organisation: "Ministry" */
+#define Q_GW_EVENT 0x00000080u	      /* head of an event: "Summit" */
+#define Q_GW_LAW 0x00000100u	      /* head of a law or document: "Treaty" */
+#define Q_GW_LOC 0x00000200u	      /* head of a place: "River" */
+#define Q_GW_GPE 0x00000400u	      /* head of a political place: "Province" */
+#define Q_GW_LOC_PREFIX 0x00000800u   /* "Mount", "Lake" */
+#define Q_GW_EVENT_PREFIX 0x00001000u /* "Hurricane", "Operation" */
+#define Q_GW_GPE_NOUN 0x00002000u     /* "city" in "the city of …" */
+#define Q_GW_TIME 0x00004000u	      /* months, weekdays, holidays */
+#define Q_GW_PARTICLE 0x00008000u     /* "van", "de", "bin" */
+#define Q_GW_PERSON_AFTER 0x00010000u /* "said", "told", "who" */
+#define Q_GW_PERSON_BEFORE 0x00020000u /* "spokeswoman", "actor" */
+#define Q_GW_PERSON_OF 0x00040000u    /* "administration", "regime" */
+#define Q_GW_LOC_BEFORE 0x00080000u   /* "in", "near" */
+#define Q_GW_NOT_NAME 0x00100000u     /* "CEO", "GDP", "TV" */
+#define Q_GW_SURNAME_FIRST 0x00200000u /* written first: "Xi" of "Xi Jinping" */
+
+/* A name of the gazetteers: its type and the name its entity goes by. */
+struct q_gaz_name {
+	enum q_entity_type type;
+	struct q_str canon;
+};
+
+struct q_gazetteer;
+
+/* The gazetteers, parsed once per process; NULL when out of memory. */
+const struct q_gazetteer *q_gazetteer(void);
+/* The Q_GW_… classes of a word (0 when none), and Q_GW_NAME_TOKENS. */
+uint32_t q_gaz_word(const struct q_gazetteer *g, const char *w, size_t n);
+/* In what q_gaz_word returns: the most tokens of a gazetteer name that
+ * starts with the word (written in any case); 0 when none does. */
+#define Q_GW_NAME_TOKENS(classes) ((classes) >> 24)
+/* A name by its key: its tokens joined as q_gaz_key joins them. */
+const struct q_gaz_name *q_gaz_name(const struct q_gazetteer *g,
+				    const char *key, size_t n);
+/*
+ * The lookup key of tokens[0..count) of text: their texts joined by one
+ * space where space separated them, "’" as "'", and with titlecase set,
+ * words in capitals as capitalised words ("WASHINGTON" as "Washington").
+ * Returns its length, or 0 when it does not fit in cap bytes.
+ */
+size_t q_gaz_key(const char *text, const struct q_name_token *tokens, size_t count,
+		 int titlecase, char *out, size_t cap);
+
+/* ---- acronyms (acronyms.c) ---------------------------------------------- */
+
+/* Shaped like a short form: 2–10 ASCII letters, two or more of them
+ * capitals, the first one too; a plural s allowed ("NGOs", "DoD"). */
+int q_acronym_short_ok(const char *s, size_t n);
+/*
+ * The long form of the short form sf among tokens[0..count) of text, which
+ * it must end: the index of its first token, or (size_t)-1 when none
+ * spells sf.  With whole set it must also start at tokens[0] (the
+ * parenthesis after a short form).  Schwartz–Hearst style, see acronyms.c.
+ */
+size_t q_acronym_long(const char *text, const struct q_name_token *tokens,
+		      size_t count, const char *sf, size_t sfn, int whole);
 
 /*
  * People named in a byline, header or bio: "By Jane Doe and John Smith",
