@@ -42,7 +42,7 @@ all: $(BUILD)/quarry $(BUILD)/libquarry.a
 deps:
 	@tools/deps.sh $(DEB_PACKAGES)
 
-$(BUILD)/%.o: %.c $(wildcard */*.h)
+$(BUILD)/%.o: %.c $(filter-out tests/%,$(wildcard */*.h))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -65,7 +65,7 @@ $(BUILD)/libquarry.a: $(LIB_OBJS)
 $(BUILD)/quarry: $(BUILD)/cmd/main.o $(BUILD)/libquarry.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libquarry.a
+$(BUILD)/tests/%: tests/%.c tests/check.h tests/extract_check.h $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
