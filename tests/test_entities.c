@@ -88,12 +88,19 @@ static const struct q_acronym *acronym(const struct q_doc *doc, const char *sf)
 static struct q_name_tokens toks;
 static struct q_arena arena;
 
+/* The tokens of s; the arena holds them until release_tokens. */
 static size_t tokenize(const char *s)
 {
 	toks.count = 0;
 	if (q_name_tokens_scan(&arena, s, 0, strlen(s), &toks))
 		return 0;
 	return toks.count;
+}
+
+static void release_tokens(void)
+{
+	q_arena_release(&arena);
+	toks = (struct q_name_tokens){0};
 }
 
 static int tok_eq(const char *s, size_t k, const char *want)
@@ -137,7 +144,7 @@ static void test_tokens(void)
 		      (toks.items[1].flags & Q_TOKF_CAP) && (toks.items[3].flags & Q_TOKF_CLOSE) &&
 		      (toks.items[6].flags & Q_TOKF_DASH));
 	CHECK("tokens: nothing in blanks", tokenize("  \n\t ") == 0);
-	q_arena_release(&arena);
+	release_tokens();
 }
 
 /* ---- gazetteers -------------------------------------------------------- */
@@ -173,7 +180,7 @@ static size_t long_form(const char *s, const char *sf, int whole)
 {
 	q_arena_init(&arena);
 	size_t n = tokenize(s), r = q_acronym_long(s, toks.items, n, sf, strlen(sf), whole);
-	q_arena_release(&arena);
+	release_tokens();
 	return r;
 }
 
