@@ -432,13 +432,13 @@ static uint32_t token_of(struct kp *kp, size_t b, size_t n, unsigned kinds)
 			low[k] = (char)(text[k] | (byte_class[(unsigned char)text[k]] & C_UPPER ? 0x20 : 0));
 		key = low;
 	}
-	enum past past = past_form(key, n);
 	size_t sn = ies ? n - 2 : stem_len(key, n);
 	if (ies)
 		low[n - 3] = 'y';
 	void *v = q_map_get(&kp->words, key, sn);
 	if (v)
 		return AS_INDEX(v);
+	enum past past = past_form(key, sn); /* a past form has no plural "s" */
 	if (key == low && !(key = q_arena_strndup(&kp->doc->arena, low, sn))) {
 		kp->failed = 1;
 		return T_BREAK;
