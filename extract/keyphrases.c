@@ -311,7 +311,8 @@ static enum past past_form(const char *w, size_t n)
 	if (n >= 5 && w[n - 2] == 'e' && w[n - 1] == 'd' && w[n - 3] != 'e')
 		return PAST_ED;
 	for (size_t i = 0; n <= 6 && i < sizeof(irregular_past) / sizeof(irregular_past[0]); i++)
-		if (strlen(irregular_past[i]) == n && memcmp(irregular_past[i], w, n) == 0)
+		if (irregular_past[i][0] == w[0] && strlen(irregular_past[i]) == n &&
+		    memcmp(irregular_past[i], w, n) == 0)
 			return PAST_IRREGULAR;
 	return NOT_PAST;
 }
