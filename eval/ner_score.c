@@ -8,7 +8,9 @@
  *     --system NAME        score NAME's predictions instead of quarry's
  *     --predictions FILE   … read from FILE: JSON lines {"system", "id",
  *                          "spans": [[byte start, byte end, "PER"], …]}
- *     --dump               print each sentence's misses and false alarms
+ *     --dump               print each sentence's misses and false alarms,
+ *                          and quarry's mentions of the types not scored
+ *                          ("other": NORP, EVENT, LAW, MISC)
  *
  * Prints "RESULT ner LABEL SYSTEM F1".  quarry reads each sentence's text
  * as a document of its own; its PERSON mentions count as PER, GPE and LOC
@@ -193,8 +195,10 @@ static struct span to_tokens(const struct sentence *s, int type, long b, long e)
 	return sp;
 }
 
-/* quarry on one sentence as a document: its mentions as token spans. */
-static size_t quarry_spans(const struct sentence *s, struct span **out)
+/* quarry on one sentence as a document: its mentions as token spans;
+ * with others, those of the types not scored too (NORP, EVENT, LAW,
+ * MISC), their type -1 - the entity type. */
+static size_t quarry_spans(const struct sentence *s, struct span **out, int others)
 {
 	struct q_doc doc;
 	struct q_error err;
@@ -216,8 +220,10 @@ static size_t quarry_spans(const struct sentence *s, struct span **out)
 				int type = e->type == Q_ENT_PERSON ? PER
 					   : e->type == Q_ENT_GPE || e->type == Q_ENT_LOC ? LOC
 					   : e->type == Q_ENT_ORG ? ORG : -1;
-				if (type < 0)
+				if (type < 0 && !others)
 					continue;
+				if (type < 0)
+					type = -1 - (int)e->type;
 				for (size_t m = 0; m < e->mentions.count; m++) {
 					const struct q_span *sp = &e->mentions.items[m].span;
 					(*out)[n++] = to_tokens(s, type, (long)(base + sp->bstart),
@@ -278,11 +284,12 @@ static int same(const struct span *a, const struct span *b)
 
 static void print_span(const struct sentence *s, const struct span *sp, const char *what)
 {
+	const char *type = sp->type >= 0 ? type_names[sp->type] : q_entity_type_names[-1 - sp->type];
 	if (sp->t0 < 0) {
-		printf("  %s %s (not on token boundaries)\n", what, type_names[sp->type]);
+		printf("  %s %s (not on token boundaries)\n", what, type);
 		return;
 	}
-	printf("  %s %s \"", what, type_names[sp->type]);
+	printf("  %s %s \"", what, type);
 	for (long k = sp->t0; k <= sp->t1; k++) {
 		if (s->tstart[k] < 0)
 			continue;
@@ -299,6 +306,12 @@ static void score(const struct sentence *s, struct span *pred, size_t np, struct
 	char *used = calloc(s->ngold + 1, 1);
 	for (size_t i = 0; i < np; i++) {
 		size_t g = 0;
+		if (pred[i].type < 0) {
+			if (!header++)
+				printf("%s: %s\n", s->id, s->text);
+			print_span(s, &pred[i], "other");
+			continue;
+		}
 		while (g < s->ngold && (used[g] || !same(&pred[i], &s->gold[g])))
 			g++;
 		if (g < s->ngold) {
@@ -363,7 +376,7 @@ int main(int argc, char **argv)
 		struct span *pred;
 		if (strncmp(ss[i].id ? ss[i].id : "", prefix, strlen(prefix)) != 0)
 			continue;
-		size_t np = peer ? peer_spans(&ss[i], peer, &pred) : quarry_spans(&ss[i], &pred);
+		size_t np = peer ? peer_spans(&ss[i], peer, &pred) : quarry_spans(&ss[i], &pred, dump);
 		score(&ss[i], pred, np, &c, dump);
 		free(pred);
 	}
