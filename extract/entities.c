@@ -667,6 +667,14 @@ static int push_cand(struct ner *n, const struct chunk *c, struct piece p, int t
 		cd->words += !c->e[k].conn;
 	if (p.b - p.a == 1 && first->gaz)
 		cd->canon = first->gaz->canon;
+	/* "U.S. Department of State" is the State Department. */
+	if (type == Q_ENT_ORG && p.b - p.a >= 2 && last->gaz && last->gaz->type == Q_ENT_ORG) {
+		size_t k = p.a;
+		while (k + 1 < p.b && is_place(&c->e[k]))
+			k++;
+		if (k + 1 == p.b)
+			cd->canon = last->gaz->canon;
+	}
 	/* An organisation's key leaves out the country before it. */
 	if (type == Q_ENT_ORG || type == Q_ENT_EVENT || type == Q_ENT_LAW) {
 		size_t k = p.a;
@@ -961,8 +969,10 @@ static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
 			return from < b ? emit_run(n, c, from, b) : 0;
 	}
 	/* A place before plain words: "Iran Cartoon association", "Houston
-	 * Consultant". */
-	if (b - a >= 2 && is_place(&c->e[a]) && !head_of(n, c, (struct piece){a, b, 0})) {
+	 * Consultant" (not before an organisation of the gazetteer: "U.S.
+	 * Department of State"). */
+	if (b - a >= 2 && is_place(&c->e[a]) && !org_of_names &&
+	    !head_of(n, c, (struct piece){a, b, 0})) {
 		size_t q = a + 1;
 		while (q < b && (c->e[q].conn || !common(n, c->e[q].t0)))
 			q++;

@@ -338,6 +338,18 @@ static void test_organisations_events_laws(void)
 	q_doc_release(&d);
 }
 
+static void test_places_before_organisations(void)
+{
+	struct q_doc d;
+	if (extract(&d, "The complaint was filed with the U.S. Department of State, and the "
+			"State Department replied.\n"))
+		return;
+	const struct q_entity *e = mentioned(&d, "U.S. Department of State");
+	CHECK("a place before an organisation of the gazetteer is part of its name",
+	      e && e->type == Q_ENT_ORG && !mentioned(&d, "U.S.") && mentioned(&d, "State Department") == e);
+	q_doc_release(&d);
+}
+
 static void test_not_names(void)
 {
 	struct q_doc d;
@@ -517,6 +529,7 @@ int main(void)
 	test_titles_and_people();
 	test_places();
 	test_organisations_events_laws();
+	test_places_before_organisations();
 	test_not_names();
 	test_acronyms();
 	test_headline_and_bylines();
