@@ -137,7 +137,7 @@ static int is_word(const struct ner *n, size_t i)
 }
 
 /* The gazetteer classes of word token i, looked up once (a separate
- * array says which are known: the top byte of a class is in use). */
+ * array says which are known: every bit of a class is in use). */
 static uint32_t wf(struct ner *n, size_t i)
 {
 	if (!is_word(n, i))
@@ -754,6 +754,112 @@ static uint32_t head_after(struct ner *n, size_t i)
 	return 0;
 }
 
+/*
+ * Does a piece no list knows have the shape of a person's name?  2 with a
+ * middle initial ("Frederic S. Mishkin"), 1 when its words are single
+ * capitalised words joined by nothing but a particle ("Usman Shaukat",
+ * "Ahmed al-Tayeb"), 0 otherwise: no word with a digit, none in
+ * capitals, none like "iPhone" or "PowerPC" ("McDonald" is a name).
+ */
+static int person_words(struct ner *n, const struct chunk *c, struct piece p)
+{
+	int initial = 0;
+	for (size_t k = p.a; k < p.b; k++) {
+		const struct elem *e = &c->e[k];
+		if (e->conn) {
+			if (e->conn != 'p')
+				return 0;
+			continue;
+		}
+		const struct q_name_token *t = tok(n, e->t0);
+		if (e->gaz || (t->flags & (Q_TOKF_DIGIT | Q_TOKF_ALLCAPS | Q_TOKF_ADDRESS)) ||
+		    !(t->flags & Q_TOKF_CAP))
+			return 0;
+		if ((t->flags & Q_TOKF_MIXED) && !(tok_n(n, e->t0) > 3 && tok_s(n, e->t0)[0] == 'M' &&
+						    tok_s(n, e->t0)[1] == 'c'))
+			return 0;
+		if (t->flags & Q_TOKF_INITIAL) {
+			if (k == p.a || k == p.b - 1)
+				return 0;
+			initial = 1;
+		}
+	}
+	return initial ? 2 : 1;
+}
+
+/* The type an apposition after a name gives it, or -1: "X, who …", "X,
+ * 45,", "X, a spokesman for …", "X, the country's largest bank", "X, a
+ * town in …" — the last noun of a role, an organisation or a place
+ * before a preposition or a punctuation mark decides. */
+static int apposition_after(struct ner *n, size_t after)
+{
+	if (!tok_is(n, after, ","))
+		return -1;
+	size_t k = after + 1;
+	if (tok_is(n, k, "who") || tok_is(n, k, "whose"))
+		return Q_ENT_PERSON;
+	if (k < n->toks.count && tok(n, k)->kind == Q_NTOK_NUMBER && tok_n(n, k) == 2 &&
+	    tok(n, k)->letters == 0 && tok_s(n, k)[0] >= '2' && tok_is(n, k + 1, ","))
+		return Q_ENT_PERSON; /* an age */
+	if (!tok_is(n, k, "a") && !tok_is(n, k, "an") && !tok_is(n, k, "the"))
+		return -1;
+	int type = -1;
+	for (size_t m = k + 1; m < n->toks.count && m < k + 7; m++) {
+		if (tok(n, m)->flags & Q_TOKF_POSS)
+			continue;
+		if (!is_word(n, m) || !(tok(n, m)->flags & Q_TOKF_LOWER))
+			break;
+		uint32_t w = wf(n, m);
+		if (w & Q_GW_LOC_BEFORE || tok_is(n, m, "of") || tok_is(n, m, "for") ||
+		    tok_is(n, m, "at") || tok_is(n, m, "on") || tok_is(n, m, "with") ||
+		    tok_is(n, m, "and") || tok_is(n, m, "that") || tok_is(n, m, "which") ||
+		    tok_is(n, m, "who") || tok_is(n, m, "to"))
+			break;
+		if (w & Q_GW_PERSON_BEFORE)
+			type = Q_ENT_PERSON;
+		else if (w & Q_GW_ORG_NOUN)
+			type = Q_ENT_ORG;
+		else if (w & Q_GW_GPE_NOUN)
+			type = Q_ENT_GPE;
+	}
+	return type;
+}
+
+/* The type a possessive after a name gives it, or -1: "Smith's wife",
+ * "GM's shares", "GM's European sales". */
+static int possessive_after(struct ner *n, size_t after)
+{
+	if (after >= n->toks.count || !(tok(n, after)->flags & Q_TOKF_POSS))
+		return -1;
+	for (size_t m = after + 1; m < n->toks.count && m < after + 3; m++) {
+		if (!is_word(n, m) || !(tok(n, m)->flags & Q_TOKF_LOWER))
+			return -1;
+		uint32_t w = wf(n, m);
+		if (w & Q_GW_PERSON_POSS)
+			return Q_ENT_PERSON;
+		if (w & Q_GW_ORG_POSS)
+			return Q_ENT_ORG;
+	}
+	return -1;
+}
+
+/* "Miramar, Florida" (a place and the state or country it is in, which
+ * ends the list if there is one): a place. */
+static int place_after(struct ner *n, size_t after)
+{
+	const struct q_gaz_name *g;
+	size_t m;
+	if (!tok_is(n, after, ",") || after + 1 >= n->toks.count ||
+	    !(tok(n, after + 1)->flags & Q_TOKF_CAP) || !(m = gaz_match(n, after + 1, 0, &g)) ||
+	    g->type != Q_ENT_GPE)
+		return 0;
+	size_t k = after + 1 + m;
+	if (k < n->toks.count && ((tok(n, k)->flags & Q_TOKF_POSS) || tok_is(n, k, "and") ||
+				  tok_is(n, k, "or") || is_word(n, k)))
+		return 0;
+	return !(tok_is(n, k, ",") && k + 1 < n->toks.count && (tok(n, k + 1)->flags & Q_TOKF_CAP));
+}
+
 /* Classifies a piece and adds its candidate. */
 static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 {
@@ -799,12 +905,22 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 	int person_shaped = words >= 2 && words <= 5 && allcaps == 0 &&
 			    (!first->gaz || (first->t1 - first->t0 == 1 &&
 					     (wf(n, first->t0) & Q_GW_GIVEN)));
+	/* A place that is a given name too opens a person's name only before
+	 * names: "Georgia Tech" is none. */
+	if (person_shaped && first->gaz && plain > 0)
+		person_shaped = 0;
 	if (person_shaped) {
 		uint32_t f0 = wf(n, first->t0);
 		if ((f0 & Q_GW_GIVEN) || (tok(n, first->t0)->flags & Q_TOKF_INITIAL) ||
 		    ((lw & Q_GW_SURNAME) && !(lw & Q_GW_COMMON)) ||
 		    ((f0 & Q_GW_SURNAME_FIRST) && !common(n, first->t0) && words <= 3 && plain == 0))
 			return push_cand(n, c, p, Q_ENT_PERSON, n->titlecase ? S_WEAK : S_CUE, 0);
+		if (!first->gaz && !n->titlecase) {
+			int shape = person_words(n, c, p);
+			if (shape == 2)
+				return push_cand(n, c, p, Q_ENT_PERSON,
+						 shape == 2 ? S_CUE : S_DEFAULT, 0);
+		}
 	}
 	/* A place and names: "China Daily", "Texas Instruments" (plain words
 	 * after a place were cut off before). */
@@ -828,15 +944,31 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 				      : 0;
 		uint32_t nw = wf(n, after);
 		uint32_t ha = head_after(n, after);
+		int ap;
 		if ((pw & Q_GW_PERSON_BEFORE) ||
 		    (pw == 0 && before > 0 && is_word(n, before - 1) &&
 		     (tok(n, before - 1)->flags & Q_TOKF_LOWER) &&
 		     q_has_role_word(tok_s(n, before - 1), tok_n(n, before - 1))))
 			type = Q_ENT_PERSON, strength = S_CUE;
 		else if ((nw & Q_GW_PERSON_AFTER) && (tok(n, after)->flags & Q_TOKF_LOWER))
-			type = Q_ENT_PERSON, strength = words >= 2 ? S_CUE : S_DEFAULT;
+			type = Q_ENT_PERSON, strength = S_CUE;
+		else if ((ap = apposition_after(n, after)) >= 0)
+			type = ap, strength = S_CUE;
+		else if (pw & Q_GW_ORG_NOUN)
+			type = Q_ENT_ORG, strength = S_CUE; /* "automaker GM" */
+		else if ((ap = possessive_after(n, after)) >= 0)
+			type = ap, strength = S_CUE;
+		else if ((pw & Q_GW_PERSON_AFTER) && (tok_is(n, before - 1, "said") ||
+						      tok_is(n, before - 1, "says")) &&
+			 (after >= n->toks.count || tok(n, after)->kind == Q_NTOK_PUNCT))
+			type = Q_ENT_PERSON, strength = S_CUE; /* "…," said Smith. */
 		else if (single && (nw & Q_GW_PERSON_OF) && before > 0 && tok_is(n, before - 1, "the"))
 			type = Q_ENT_PERSON, strength = S_CUE;
+		else if (after + 1 < n->toks.count && (tok(n, after)->flags & Q_TOKF_HYPHEN) &&
+			 tok_is(n, after + 1, "based"))
+			type = Q_ENT_GPE, strength = S_CUE; /* "Houston-based" */
+		else if (place_after(n, after))
+			type = Q_ENT_GPE, strength = S_CUE;
 		else if (ha && before > 0 && determiner(n, before - 1))
 			type = type_of_head(ha), strength = S_CUE;
 		else if (before >= 2 && tok_is(n, before - 1, "of") &&

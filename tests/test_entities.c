@@ -350,6 +350,41 @@ static void test_places_before_organisations(void)
 	q_doc_release(&d);
 }
 
+/* Names no list knows, typed by their shape or by the words around them. */
+static void test_context_cues(void)
+{
+	struct q_doc d;
+	if (extract(&d, "Voting were Narayana S. Kocherlakota and the staff. Officials met at "
+			"Georgia Tech on Monday.\n"))
+		return;
+	CHECK("a middle initial makes a person", has_type(&d, "Narayana S. Kocherlakota", Q_ENT_PERSON));
+	CHECK("a place that is a given name before a plain word is no person",
+	      !has_type(&d, "Georgia Tech", Q_ENT_PERSON));
+	q_doc_release(&d);
+
+	if (extract(&d, "The deal was signed by Tovarek, a spokesman for the group. Brellin, 54, "
+			"objected. Quorvex, the country's largest lender, agreed, and Zantivo, a "
+			"small town in the north, celebrated.\n"))
+		return;
+	CHECK("an apposition: a role", has_type(&d, "Tovarek", Q_ENT_PERSON));
+	CHECK("an apposition: an age", has_type(&d, "Brellin", Q_ENT_PERSON));
+	CHECK("an apposition: an organisation", has_type(&d, "Quorvex", Q_ENT_ORG));
+	CHECK("an apposition: a place", has_type(&d, "Zantivo", Q_ENT_GPE));
+	q_doc_release(&d);
+
+	if (extract(&d, "Shares of automaker Pelladyne fell, and Marvosk's shares rose. Tarrish's "
+			"wife was there. \"We are ready,\" said Ulbrecht. The Vostrin-based firm "
+			"moved to Halverton, Florida.\n"))
+		return;
+	CHECK("an organisation's noun before it", has_type(&d, "Pelladyne", Q_ENT_ORG));
+	CHECK("a possessive: an organisation's shares", has_type(&d, "Marvosk", Q_ENT_ORG));
+	CHECK("a possessive: a person's kin", has_type(&d, "Tarrish", Q_ENT_PERSON));
+	CHECK("\"said\" before a name", has_type(&d, "Ulbrecht", Q_ENT_PERSON));
+	CHECK("a place before \"-based\"", has_type(&d, "Vostrin", Q_ENT_GPE));
+	CHECK("a place before its state", has_type(&d, "Halverton", Q_ENT_GPE));
+	q_doc_release(&d);
+}
+
 static void test_not_names(void)
 {
 	struct q_doc d;
@@ -530,6 +565,7 @@ int main(void)
 	test_places();
 	test_organisations_events_laws();
 	test_places_before_organisations();
+	test_context_cues();
 	test_not_names();
 	test_acronyms();
 	test_headline_and_bylines();
