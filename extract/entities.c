@@ -50,6 +50,7 @@ struct cand {
 	uint32_t sentence;
 	uint32_t first, last;  /* its first and last name tokens, as byte starts */
 	uint32_t first_end, last_end;
+	uint32_t t0, t1;       /* its tokens in the sentence, [t0, t1) */
 	uint8_t type, strength, flags, words;
 	struct q_str canon; /* the gazetteer's name for it, or null */
 	int32_t link;	    /* the candidate whose entity it joins, or -1 */
@@ -355,6 +356,14 @@ static int push_elem(struct chunk *c, size_t t0, size_t t1, const struct q_gaz_n
 	return 1;
 }
 
+/* "Inc", "Ltd", "LLC", "Corp", "Co": a company's suffix. */
+static int is_company_suffix(const struct ner *n, size_t i)
+{
+	return tok_is(n, i, "Inc") || tok_is(n, i, "Ltd") || tok_is(n, i, "LLC") ||
+	       tok_is(n, i, "Corp") || tok_is(n, i, "Co") || tok_is(n, i, "L.P.") ||
+	       tok_is(n, i, "LP") || tok_is(n, i, "PLC") || tok_is(n, i, "plc");
+}
+
 /* Extends a chunk from its first element at i (m tokens). */
 static void scan_chunk(struct ner *n, size_t i, size_t m, const struct q_gaz_name *g,
 		       struct chunk *c)
@@ -404,6 +413,17 @@ static void scan_chunk(struct ner *n, size_t i, size_t m, const struct q_gaz_nam
 			push_elem(c, j, j + 1, NULL, 0, 0);
 			j++;
 			continue;
+		}
+		/* "Google, Inc.": a company's suffix after a comma. */
+		if (tok_is(n, j, ",") && is_company_suffix(n, j + 1) && !last->conn &&
+		    (tok(n, j + 1)->flags & Q_TOKF_SPACE)) {
+			push_elem(c, j, j + 1, NULL, ',', 0);
+			push_elem(c, j + 1, j + 2, NULL, 0, 0);
+			j += 2;
+			if (tok_is(n, j, ".") && !(tok(n, j)->flags & Q_TOKF_SPACE) &&
+			    (wf(n, j - 1) & Q_GW_ABBREV))
+				c->e[c->n - 1].t1 = (uint32_t)++j;
+			break;
 		}
 		int conn = 0;
 		if (tok_is(n, j, "of") && of_joins(n, c, j, 0))
@@ -650,6 +670,8 @@ static int push_cand(struct ner *n, const struct chunk *c, struct piece p, int t
 	cd->bstart = cd->core = elem_start(n, first);
 	cd->bend = elem_end(n, last);
 	cd->sentence = (uint32_t)n->sentence;
+	cd->t0 = first->t0;
+	cd->t1 = last->t1;
 	cd->first = tok(n, first->t0)->start;
 	cd->first_end = tok(n, first->t0)->end;
 	cd->last = tok(n, last->t1 - 1)->start;
@@ -860,6 +882,33 @@ static int place_after(struct ner *n, size_t after)
 	return !(tok_is(n, k, ",") && k + 1 < n->toks.count && (tok(n, k + 1)->flags & Q_TOKF_CAP));
 }
 
+
+/* "Jr.", "Sr.", "II", "III": after a name, never one by themselves. */
+static int suffix_word(struct ner *n, const struct elem *e)
+{
+	if (e->gaz)
+		return 0;
+	return tok_is(n, e->t0, "Jr") || tok_is(n, e->t0, "Sr") ||
+	       ((tok(n, e->t0)->flags & Q_TOKF_ALLCAPS) && tok(n, e->t0)->letters <= 4 &&
+		strspn(tok_s(n, e->t0), "IVX") == tok_n(n, e->t0));
+}
+
+/* A word in capitals is taken for an organisation ("NATO", "the FBI"),
+ * but not a count of things ("an RFP", "each SUV"), a model or a grade
+ * ("ISO 6400", "SX40"), nor a numeral ("VII"). */
+static int acronym_type(struct ner *n, const struct elem *e, size_t before, size_t after)
+{
+	static const char *const counted[] = {"a", "an", "another", "each", "every", "any", "no"};
+	if ((tok(n, e->t0)->flags & Q_TOKF_DIGIT) || suffix_word(n, e) ||
+	    (after < n->toks.count && tok(n, after)->kind == Q_NTOK_NUMBER &&
+	     (tok(n, after)->flags & Q_TOKF_SPACE)))
+		return Q_ENT_MISC;
+	for (size_t k = 0; before > 0 && k < sizeof(counted) / sizeof(counted[0]); k++)
+		if (tok_is_(n, before - 1, counted[k], strlen(counted[k])))
+			return Q_ENT_MISC;
+	return Q_ENT_ORG;
+}
+
 /* Classifies a piece and adds its candidate. */
 static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 {
@@ -931,7 +980,7 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 	if (single) {
 		uint32_t w = wf(n, first->t0);
 		if (tok(n, first->t0)->flags & Q_TOKF_ALLCAPS)
-			type = Q_ENT_ORG, flags = C_ACRONYM;
+			type = acronym_type(n, first, before, after), flags = C_ACRONYM;
 		else if ((w & Q_GW_SURNAME) && !(w & Q_GW_COMMON))
 			type = Q_ENT_PERSON, strength = S_CUE;
 		else if ((w & Q_GW_GIVEN) && !(w & Q_GW_COMMON))
@@ -991,15 +1040,6 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 
 /* ---- cutting chunks into pieces --------------------------------------- */
 
-/* "Jr.", "Sr.", "II", "III": after a name, never one by themselves. */
-static int suffix_word(struct ner *n, const struct elem *e)
-{
-	if (e->gaz)
-		return 0;
-	return tok_is(n, e->t0, "Jr") || tok_is(n, e->t0, "Sr") ||
-	       ((tok(n, e->t0)->flags & Q_TOKF_ALLCAPS) && tok(n, e->t0)->letters <= 4 &&
-		strspn(tok_s(n, e->t0), "IVX") == tok_n(n, e->t0));
-}
 
 /* The start of the personal name after the title at element k, or 0. */
 static size_t name_after_title(struct ner *n, const struct chunk *c, size_t k, size_t b)
@@ -1055,6 +1095,32 @@ static int emit_run(struct ner *n, const struct chunk *c, size_t a, size_t b)
 	while (b > a && c->e[b - 1].conn)
 		b--;
 	return a < b ? emit_piece(n, c, (struct piece){a, b, 0}) : 0;
+}
+
+/* Nothing but titles and plain words ("Vice Chairman", "Ranking
+ * Member"), a suffix ("Jr.", "Inc.") or "I" with a verb ("I'm", "I've"):
+ * no name. */
+static int title_or_suffix_only(struct ner *n, const struct chunk *c, size_t a, size_t b)
+{
+	const char *s = tok_s(n, c->e[a].t0);
+	if (b - a == 1 && !c->e[a].gaz &&
+	    (suffix_word(n, &c->e[a]) || is_company_suffix(n, c->e[a].t0) ||
+	     (s[0] == 'I' && tok_n(n, c->e[a].t0) > 1 &&
+	      (s[1] == '\'' || (unsigned char)s[1] == 0xE2))))
+		return 1;
+	int titles = 0;
+	for (size_t k = a; k < b; k++) {
+		const struct elem *e = &c->e[k];
+		if (e->conn)
+			continue;
+		if (e->gaz)
+			return 0;
+		if (wf(n, e->t0) & Q_GW_TITLE)
+			titles++;
+		else if (!common(n, e->t0))
+			return 0;
+	}
+	return titles > 0;
 }
 
 static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
@@ -1118,8 +1184,7 @@ static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
 		struct piece g = {a, a + 1, 0}, rest = {a + 1, b, 0};
 		return emit_piece(n, c, g) || emit_piece(n, c, rest) ? Q_ENOMEM : 0;
 	}
-	/* A title alone is nothing. */
-	if (b - a == 1 && !c->e[a].gaz && (wf(n, c->e[a].t0) & Q_GW_TITLE))
+	if (title_or_suffix_only(n, c, a, b))
 		return 0;
 	return emit_piece(n, c, (struct piece){a, b, 0});
 }
@@ -1179,6 +1244,57 @@ static int emit_headline(struct ner *n, const struct chunk *c)
 			return Q_ENOMEM;
 	}
 	return 0;
+}
+
+/* ---- lists --------------------------------------------------------------- */
+
+/* Do only a comma, "and", "or" or "&" stand between tokens a and b? */
+static int list_link(const struct ner *n, size_t a, size_t b)
+{
+	if (b <= a || b - a > 2)
+		return 0;
+	if (b - a == 2)
+		return tok_is(n, a, ",") && (tok_is(n, a + 1, "and") || tok_is(n, a + 1, "or"));
+	return tok_is(n, a, ",") || tok_is(n, a, "and") || tok_is(n, a, "or") || tok_is(n, a, "&");
+}
+
+static int list_class(int type)
+{
+	return type == Q_ENT_LOC ? Q_ENT_GPE : type;
+}
+
+/*
+ * Names in a list are of one kind: "Rumsfeld, Wolfowitz and Feith",
+ * "Alhambra, Altadena, Burbank": a name of no type, or one only weakly
+ * known, takes the type the surely typed names of its list agree on.
+ */
+static void type_lists(struct ner *n)
+{
+	struct cand *cs = n->cands.items;
+	size_t i = n->sentence_cands, end = n->cands.count;
+	while (i < end) {
+		size_t j = i + 1;
+		while (j < end && cs[j].t0 >= cs[j - 1].t1 && list_link(n, cs[j - 1].t1, cs[j].t0))
+			j++;
+		int type = -1, agree = 1, untyped = 0;
+		for (size_t k = i; k < j && j - i >= 2; k++) {
+			if (cs[k].type == Q_ENT_MISC && cs[k].strength <= S_DEFAULT) {
+				untyped = 1;
+				continue;
+			}
+			if (cs[k].strength < S_CUE || cs[k].type == Q_ENT_MISC)
+				continue;
+			int t = list_class(cs[k].type);
+			if (type >= 0 && t != type)
+				agree = 0;
+			type = t;
+		}
+		if (untyped && agree && type >= 0)
+			for (size_t k = i; k < j; k++)
+				if (cs[k].type == Q_ENT_MISC && cs[k].strength <= S_DEFAULT)
+					cs[k].type = (uint8_t)type, cs[k].strength = S_DEFAULT;
+		i = j;
+	}
 }
 
 /* ---- sentences --------------------------------------------------------- */
@@ -1277,6 +1393,7 @@ static int sentence_entities(struct ner *n, size_t si)
 			return rc;
 		i = c.e[c.n - 1].t1;
 	}
+	type_lists(n);
 	return paren_acronyms(n);
 }
 

@@ -385,6 +385,35 @@ static void test_context_cues(void)
 	q_doc_release(&d);
 }
 
+static void test_lists_titles_suffixes(void)
+{
+	struct q_doc d;
+	if (extract(&d, "Rumsfeld, Wolfowitz and Feith staffed the office, and the tour went to "
+			"Paris, Vostrinac and Rome.\n"))
+		return;
+	CHECK("a list of people: its unknown names are people", has_type(&d, "Wolfowitz", Q_ENT_PERSON) &&
+								  has_type(&d, "Feith", Q_ENT_PERSON));
+	CHECK("a list of places: its unknown names are places", has_type(&d, "Vostrinac", Q_ENT_GPE));
+	q_doc_release(&d);
+
+	if (extract(&d, "The Vice Chairman spoke with the Ranking Member. John Conyers, Jr. agreed, "
+			"and I'm sure the agreement with Pelladyne, Inc. holds.\n"))
+		return;
+	CHECK("titles alone, a suffix alone, \"I'm\" are no names",
+	      !mentioned(&d, "Vice Chairman") && !mentioned(&d, "Ranking Member") && !mentioned(&d, "Jr.") &&
+		      !mentioned(&d, "I'm"));
+	CHECK("a company's suffix after a comma", has_type(&d, "Pelladyne, Inc.", Q_ENT_ORG));
+	q_doc_release(&d);
+
+	if (extract(&d, "The FBI opened a case, but an RFP and the ISO 6400 setting came later; "
+			"chapter VII applies.\n"))
+		return;
+	CHECK("capitals: an organisation", has_type(&d, "Federal Bureau of Investigation", Q_ENT_ORG));
+	CHECK("capitals: not a thing counted, a grade or a numeral",
+	      !has_type(&d, "RFP", Q_ENT_ORG) && !has_type(&d, "ISO", Q_ENT_ORG) && !mentioned(&d, "VII"));
+	q_doc_release(&d);
+}
+
 static void test_not_names(void)
 {
 	struct q_doc d;
@@ -566,6 +595,7 @@ int main(void)
 	test_organisations_events_laws();
 	test_places_before_organisations();
 	test_context_cues();
+	test_lists_titles_suffixes();
 	test_not_names();
 	test_acronyms();
 	test_headline_and_bylines();
