@@ -975,6 +975,11 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 	 * after a place were cut off before). */
 	if (places && words >= 2)
 		return push_cand(n, c, p, Q_ENT_ORG, n->titlecase ? S_WEAK : S_DEFAULT, 0);
+	/* Some heads alone inside a sentence name the body or the law of the
+	 * context: "the Navy", "Parliament", "the Constitution". */
+	if (single && !weak_spot && !(tok(n, first->t0)->flags & Q_TOKF_ALLCAPS) &&
+	    (fw & Q_GW_ALONE) && (fw & HEADS))
+		return push_cand(n, c, p, type_of_head(fw), S_DEFAULT, 0);
 	if (plain == words)
 		return 0; /* "Fight Tonight", "Breaking News" */
 	if (single) {

@@ -145,6 +145,7 @@ extern const struct q_embedded q_gazetteer_files[];
 #define Q_GW_ORG_NOUN 0x00400000u     /* "automaker" in "automaker GM", "GM, the automaker" */
 #define Q_GW_ORG_POSS 0x00800000u     /* "shares" in "GM's shares" */
 #define Q_GW_PERSON_POSS 0x01000000u  /* "wife" in "Smith's wife" */
+#define Q_GW_ALONE 0x02000000u	      /* a head naming a body alone: "the Navy" */
 
 /* A name of the gazetteers: its type and the name its entity goes by. */
 struct q_gaz_name {

@@ -306,6 +306,7 @@ static int load_cues(struct q_gazetteer *g, const struct q_embedded *f)
 		{"org_noun", Q_GW_ORG_NOUN},
 		{"org_poss", Q_GW_ORG_POSS},
 		{"person_poss", Q_GW_PERSON_POSS},
+		{"alone", Q_GW_ALONE},
 	};
 	const char *p = f->data, *end = f->data + f->size, *line;
 	size_t len;

@@ -409,6 +409,15 @@ static void test_lists_titles_suffixes(void)
 			"chapter VII applies.\n"))
 		return;
 	CHECK("capitals: an organisation", has_type(&d, "Federal Bureau of Investigation", Q_ENT_ORG));
+	q_doc_release(&d);
+
+	if (extract(&d, "The bill angered the Navy, and Parliament cited the Constitution. "
+			"The Office was closed.\n"))
+		return;
+	CHECK("some heads alone name a body or a law", has_type(&d, "Navy", Q_ENT_ORG) &&
+							      has_type(&d, "Parliament", Q_ENT_ORG) &&
+							      has_type(&d, "Constitution", Q_ENT_LAW));
+	CHECK("others do not", !mentioned(&d, "Office"));
 	CHECK("capitals: not a thing counted, a grade or a numeral",
 	      !has_type(&d, "RFP", Q_ENT_ORG) && !has_type(&d, "ISO", Q_ENT_ORG) && !mentioned(&d, "VII"));
 	q_doc_release(&d);
