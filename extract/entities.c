@@ -909,6 +909,29 @@ static int acronym_type(struct ner *n, const struct elem *e, size_t before, size
 	return Q_ENT_ORG;
 }
 
+/*
+ * Does a word end as family names of many languages do, and place names
+ * seldom: "Medvedev", "Kowalski", "Tkachenko", "Popescu", "Djokovic",
+ * "Rodriguez", "Berlusconi", "Papadopoulos", "Erdogan" is none.
+ */
+static int surname_ending(const char *s, size_t len)
+{
+	static const char *const endings[] = {
+		"ov", "ova", "ev", "eva", "sky", "ski", "ska", "skiy", "skaya", "enko",
+		"chuk", "escu", "ovic", "evic", "vich", "wicz", "witz", "ez", "ini",
+		"elli", "etti", "ucci", "oni", "opoulos", "akis", "idis", "oglu",
+		"sson", "shvili", "dze", "jee", "ovski", "ovsky",
+	};
+	if (len < 5 || len > 40)
+		return 0;
+	for (size_t k = 0; k < sizeof(endings) / sizeof(endings[0]); k++) {
+		size_t m = strlen(endings[k]);
+		if (len > m + 2 && memcmp(s + len - m, endings[k], m) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Classifies a piece and adds its candidate. */
 static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 {
@@ -1033,6 +1056,8 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 			type = Q_ENT_GPE;
 		else if (before > 0 && determiner(n, before - 1))
 			type = Q_ENT_MISC;
+		else if (single && surname_ending(tok_s(n, first->t0), tok_n(n, first->t0)))
+			type = Q_ENT_PERSON;
 	}
 	/* Alone at the start of a sentence, or in a headline, a word proves
 	 * nothing: it stays only if a sure mention takes it in. */

@@ -383,6 +383,13 @@ static void test_context_cues(void)
 	CHECK("a place before \"-based\"", has_type(&d, "Vostrin", Q_ENT_GPE));
 	CHECK("a place before its state", has_type(&d, "Halverton", Q_ENT_GPE));
 	q_doc_release(&d);
+
+	if (extract(&d, "The case went to Grushenkov before the hearing, and the band played at "
+			"the Pellham Auditorium.\n"))
+		return;
+	CHECK("a family name's ending makes a person", has_type(&d, "Grushenkov", Q_ENT_PERSON));
+	CHECK("a hall, a theatre, a museum are places", has_type(&d, "Pellham Auditorium", Q_ENT_LOC));
+	q_doc_release(&d);
 }
 
 static void test_lists_titles_suffixes(void)
