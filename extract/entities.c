@@ -710,6 +710,16 @@ static int push_cand(struct ner *n, const struct chunk *c, struct piece p, int t
 	    tok(n, t0 - 1)->kind == Q_NTOK_NUMBER && tok_n(n, t0 - 1) == 4 &&
 	    tok_is(n, t0 - 2, "the"))
 		cd->bstart = tok(n, t0 - 1)->start;
+	/* "bin Laden", "al-Sadr": a particle before a person's name alone
+	 * (after another name it joined the chunk already). */
+	if ((type == Q_ENT_PERSON || type == Q_ENT_MISC) && p.b - p.a == 1 && t0 >= 1) {
+		size_t k = (tok(n, t0 - 1)->flags & Q_TOKF_HYPHEN) && t0 >= 2 ? t0 - 2 : t0 - 1;
+		if (is_word(n, k) && (tok(n, k)->flags & Q_TOKF_LOWER) && (wf(n, k) & Q_GW_PARTICLE) &&
+		    (k == t0 - 1 ? (tok(n, t0)->flags & Q_TOKF_SPACE) != 0
+				 : !(tok(n, t0)->flags & Q_TOKF_SPACE)) &&
+		    k > 0 && !nameish(n, k - 1))
+			cd->bstart = tok(n, k)->start;
+	}
 	if (index_cand(n, ci, c, p))
 		return Q_ENOMEM;
 	if ((flags & C_ACRONYM) && initials_acronym(n, ci))
@@ -1127,6 +1137,21 @@ static int emit_run(struct ner *n, const struct chunk *c, size_t a, size_t b)
 	return a < b ? emit_piece(n, c, (struct piece){a, b, 0}) : 0;
 }
 
+/* "North", "Southern", "Upper", "Greater" … */
+static int compass_word(const struct ner *n, size_t i)
+{
+	static const char *const words[] = {
+		"North", "South", "East", "West", "Northern", "Southern", "Eastern",
+		"Western", "Central", "Upper", "Lower", "Greater", "Northeast",
+		"Northwest", "Southeast", "Southwest", "Northeastern", "Northwestern",
+		"Southeastern", "Southwestern",
+	};
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (tok_is_(n, i, words[k], strlen(words[k])))
+			return 1;
+	return 0;
+}
+
 /* Nothing but titles and plain words ("Vice Chairman", "Ranking
  * Member"), a suffix ("Jr.", "Inc.") or "I" with a verb ("I'm", "I've"):
  * no name. */
@@ -1181,6 +1206,12 @@ static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
 	 * Iraq hands", "BBC Breaking News Alert"), unless a head makes the run
 	 * one name ("South Korean Ministry of …"); a place may open a name
 	 * ("China Daily"). */
+	/* "South Vietnam", "East Jerusalem": a compass point before a place is
+	 * part of its name. */
+	if (b - a == 2 && !c->e[a].gaz && !c->e[a].conn && is_place(&c->e[a + 1]) &&
+	    c->e[a + 1].gaz->type != Q_ENT_NORP && compass_word(n, c->e[a].t0))
+		return push_cand(n, c, (struct piece){a, b, 0}, c->e[a + 1].gaz->type,
+				 n->titlecase ? S_WEAK : S_GAZ, 0);
 	int org_of_names = c->e[b - 1].gaz && c->e[b - 1].gaz->type == Q_ENT_ORG &&
 			   all_names(c, a, b); /* "United Nations Office for the …" */
 	if (b - a >= 2 && !org_of_names && !head_of(n, c, (struct piece){a, b, 0})) {

@@ -390,6 +390,16 @@ static void test_context_cues(void)
 	CHECK("a family name's ending makes a person", has_type(&d, "Grushenkov", Q_ENT_PERSON));
 	CHECK("a hall, a theatre, a museum are places", has_type(&d, "Pellham Auditorium", Q_ENT_LOC));
 	q_doc_release(&d);
+
+	if (extract(&d, "The flag of South Vietnam flew in Vietnam and East Jerusalem. Cells look to "
+			"bin Laden, and al-Sadr said no.\n"))
+		return;
+	CHECK("a compass point before a place is part of its name",
+	      has_type(&d, "South Vietnam", Q_ENT_GPE) && has_type(&d, "Vietnam", Q_ENT_GPE) &&
+		      mentioned(&d, "East Jerusalem") && !mentioned(&d, "Jerusalem"));
+	CHECK("a particle before a family name alone", mentioned(&d, "bin Laden") && mentioned(&d, "al-Sadr") &&
+							       !mentioned(&d, "Laden") && !mentioned(&d, "Sadr"));
+	q_doc_release(&d);
 }
 
 static void test_lists_titles_suffixes(void)
