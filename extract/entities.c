@@ -221,6 +221,12 @@ static size_t gaz_match(struct ner *n, size_t i, int titlecase,
 {
 	char key[160];
 	size_t len, most = Q_GW_NAME_TOKENS(wf(n, i));
+	if (!most && (tok(n, i)->flags & Q_TOKF_DOTTED) && tok_n(n, i) + 1 < sizeof(key) &&
+	    tok_s(n, i)[tok_n(n, i) - 1] != '.') {
+		memcpy(key, tok_s(n, i), tok_n(n, i));
+		key[tok_n(n, i)] = '.';
+		most = Q_GW_NAME_TOKENS(q_gaz_word(n->gaz, key, tok_n(n, i) + 1)) ? 1 : 0;
+	}
 	if (most > n->toks.count - i)
 		most = n->toks.count - i;
 	for (size_t m = most; m > 0; m--) {
@@ -231,6 +237,13 @@ static size_t gaz_match(struct ner *n, size_t i, int titlecase,
 			continue;
 		if ((*name = q_gaz_name(n->gaz, key, len)) != NULL)
 			return m;
+		/* "U.S" written without its last period */
+		if (m == 1 && (tok(n, i)->flags & Q_TOKF_DOTTED) && key[len - 1] != '.' &&
+		    len + 1 < sizeof(key)) {
+			key[len] = '.';
+			if ((*name = q_gaz_name(n->gaz, key, len + 1)) != NULL)
+				return m;
+		}
 	}
 	return 0;
 }
@@ -875,12 +888,37 @@ static int possessive_after(struct ner *n, size_t after)
 	return -1;
 }
 
+/* A U.S. postal code ("KS", "CA"): a place only after a place and a
+ * comma ("Lawrence, KS"), as the gazetteers leave them out. */
+static int postal_code(const struct ner *n, size_t i)
+{
+	static const char codes[] = "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME "
+				    "MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI "
+				    "SC SD TN TX UT VT VA WA WV WI WY PR GU ";
+	if (i >= n->toks.count || tok_n(n, i) != 2 || !(tok(n, i)->flags & Q_TOKF_ALLCAPS))
+		return 0;
+	const char *s = tok_s(n, i);
+	for (const char *c = codes; *c; c += 3)
+		if (c[0] == s[0] && c[1] == s[1])
+			return 1;
+	return 0;
+}
+
+static int after_place_comma(const struct ner *n, size_t i)
+{
+	return i >= 2 && tok_is(n, i - 1, ",") && is_word(n, i - 2) &&
+	       (tok(n, i - 2)->flags & Q_TOKF_CAP) && !(tok(n, i - 2)->flags & Q_TOKF_ALLCAPS);
+}
+
 /* "Miramar, Florida" (a place and the state or country it is in, which
  * ends the list if there is one): a place. */
 static int place_after(struct ner *n, size_t after)
 {
 	const struct q_gaz_name *g;
 	size_t m;
+	if (tok_is(n, after, ",") && postal_code(n, after + 1) &&
+	    (after + 2 >= n->toks.count || !(tok(n, after + 2)->flags & Q_TOKF_CAP)))
+		return 1; /* "Lawrence, KS" */
 	if (!tok_is(n, after, ",") || after + 1 >= n->toks.count ||
 	    !(tok(n, after + 1)->flags & Q_TOKF_CAP) || !(m = gaz_match(n, after + 1, 0, &g)) ||
 	    g->type != Q_ENT_GPE)
@@ -909,6 +947,9 @@ static int suffix_word(struct ner *n, const struct elem *e)
 static int acronym_type(struct ner *n, const struct elem *e, size_t before, size_t after)
 {
 	static const char *const counted[] = {"a", "an", "another", "each", "every", "any", "no"};
+	if (postal_code(n, e->t0) && after_place_comma(n, e->t0) &&
+	    (after >= n->toks.count || !(tok(n, after)->flags & Q_TOKF_CAP)))
+		return Q_ENT_GPE;
 	if ((tok(n, e->t0)->flags & Q_TOKF_DIGIT) || suffix_word(n, e) ||
 	    (after < n->toks.count && tok(n, after)->kind == Q_NTOK_NUMBER &&
 	     (tok(n, after)->flags & Q_TOKF_SPACE)))
@@ -1019,6 +1060,8 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 		uint32_t w = wf(n, first->t0);
 		if (tok(n, first->t0)->flags & Q_TOKF_ALLCAPS)
 			type = acronym_type(n, first, before, after), flags = C_ACRONYM;
+		else if (place_after(n, after))
+			type = Q_ENT_GPE, strength = S_CUE; /* "Lawrence, KS" */
 		else if ((w & Q_GW_SURNAME) && !(w & Q_GW_COMMON))
 			type = Q_ENT_PERSON, strength = S_CUE;
 		else if ((w & Q_GW_GIVEN) && !(w & Q_GW_COMMON))

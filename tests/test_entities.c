@@ -400,6 +400,13 @@ static void test_context_cues(void)
 	CHECK("a particle before a family name alone", mentioned(&d, "bin Laden") && mentioned(&d, "al-Sadr") &&
 							       !mentioned(&d, "Laden") && !mentioned(&d, "Sadr"));
 	q_doc_release(&d);
+
+	if (extract(&d, "The store moved to Lawrence, KS and then out of the U.S for good.\n"))
+		return;
+	CHECK("a place before a postal code, and the code", has_type(&d, "Lawrence", Q_ENT_GPE) &&
+								     has_type(&d, "KS", Q_ENT_GPE));
+	CHECK("\"U.S\" without its last period", mentioned(&d, "U.S") == entity(&d, "United States"));
+	q_doc_release(&d);
 }
 
 static void test_lists_titles_suffixes(void)
