@@ -282,6 +282,16 @@ static int same(const struct span *a, const struct span *b)
 	return a->type == b->type && a->t0 == b->t0 && a->t1 == b->t1 && a->t0 >= 0;
 }
 
+/* The same, or the same but a period the gold file holds as a token of
+ * its own after it ("U.S" "." at a sentence's end). */
+static int same_but_period(const struct sentence *s, const struct span *p, const struct span *g)
+{
+	if (same(p, g))
+		return 1;
+	return p->t0 >= 0 && p->t1 == g->t1 + 1 && p->t0 == g->t0 && p->type == g->type &&
+	       s->tend[p->t1] - s->tstart[p->t1] == 1 && s->text[s->tstart[p->t1]] == '.';
+}
+
 static void print_span(const struct sentence *s, const struct span *sp, const char *what)
 {
 	const char *type = sp->type >= 0 ? type_names[sp->type] : q_entity_type_names[-1 - sp->type];
@@ -312,7 +322,7 @@ static void score(const struct sentence *s, struct span *pred, size_t np, struct
 			print_span(s, &pred[i], "other");
 			continue;
 		}
-		while (g < s->ngold && (used[g] || !same(&pred[i], &s->gold[g])))
+		while (g < s->ngold && (used[g] || !same_but_period(s, &pred[i], &s->gold[g])))
 			g++;
 		if (g < s->ngold) {
 			used[g] = 1;
