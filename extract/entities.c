@@ -1260,7 +1260,11 @@ static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
 	if (b - a >= 2 && !org_of_names && !head_of(n, c, (struct piece){a, b, 0})) {
 		size_t from = a;
 		for (size_t q = a; q < b; q++) {
-			if (!c->e[q].gaz || (q == a && is_place(&c->e[q])))
+			/* A common word of the gazetteer closing a name is no name
+			 * of its own there: "Random House", "Opera House". */
+			if (!c->e[q].gaz || (q == a && is_place(&c->e[q])) ||
+			    (q > a && c->e[q].t1 - c->e[q].t0 == 1 && common(n, c->e[q].t0) &&
+			     !c->e[q - 1].gaz && !c->e[q - 1].conn))
 				continue;
 			if ((q > from && emit_run(n, c, from, q)) ||
 			    emit_piece(n, c, (struct piece){q, q + 1, 0}))

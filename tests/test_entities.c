@@ -336,6 +336,12 @@ static void test_organisations_events_laws(void)
 	CHECK("gazetteer names inside a run stand alone", has_type(&d, "State Department", Q_ENT_ORG) &&
 								  has_type(&d, "Iraq", Q_ENT_GPE));
 	q_doc_release(&d);
+
+	if (extract(&d, "The book is out from Random House, and the House voted.\n"))
+		return;
+	CHECK("a common word of the gazetteer closing a name is part of it",
+	      has_type(&d, "Random House", Q_ENT_ORG) && mentioned(&d, "House") == entity(&d, "House of Representatives"));
+	q_doc_release(&d);
 }
 
 static void test_places_before_organisations(void)
