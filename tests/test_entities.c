@@ -88,6 +88,14 @@ static const struct q_acronym *acronym(const struct q_doc *doc, const char *sf)
 static struct q_name_tokens toks;
 static struct q_arena arena;
 
+/* The tokens live in the arena: forgotten with it. */
+static void release_tokens(void)
+{
+	q_arena_release(&arena);
+	toks.items = NULL;
+	toks.count = toks.cap = 0;
+}
+
 static size_t tokenize(const char *s)
 {
 	toks.count = 0;
@@ -137,7 +145,7 @@ static void test_tokens(void)
 		      (toks.items[1].flags & Q_TOKF_CAP) && (toks.items[3].flags & Q_TOKF_CLOSE) &&
 		      (toks.items[6].flags & Q_TOKF_DASH));
 	CHECK("tokens: nothing in blanks", tokenize("  \n\t ") == 0);
-	q_arena_release(&arena);
+	release_tokens();
 }
 
 /* ---- gazetteers -------------------------------------------------------- */
@@ -173,7 +181,7 @@ static size_t long_form(const char *s, const char *sf, int whole)
 {
 	q_arena_init(&arena);
 	size_t n = tokenize(s), r = q_acronym_long(s, toks.items, n, sf, strlen(sf), whole);
-	q_arena_release(&arena);
+	release_tokens();
 	return r;
 }
 
