@@ -983,6 +983,21 @@ static int surname_ending(const char *s, size_t len)
 	return 0;
 }
 
+/* Initials written together, before a name: "W.H.S.", "J.R." (each part
+ * one capital). */
+static int initials(struct ner *n, const struct elem *e)
+{
+	const char *s = tok_s(n, e->t0);
+	size_t len = tok_n(n, e->t0);
+	if (e->gaz || e->t1 - e->t0 != 1 || !(tok(n, e->t0)->flags & Q_TOKF_DOTTED) || len < 4 ||
+	    s[len - 1] != '.')
+		return 0;
+	for (size_t i = 0; i < len; i += 2)
+		if (!(s[i] >= 'A' && s[i] <= 'Z') || s[i + 1] != '.')
+			return 0;
+	return 1;
+}
+
 /* Classifies a piece and adds its candidate. */
 static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 {
@@ -1035,6 +1050,7 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 	if (person_shaped) {
 		uint32_t f0 = wf(n, first->t0);
 		if ((f0 & Q_GW_GIVEN) || (tok(n, first->t0)->flags & Q_TOKF_INITIAL) ||
+		    initials(n, first) ||
 		    ((lw & Q_GW_SURNAME) && !(lw & Q_GW_COMMON)) ||
 		    ((f0 & Q_GW_SURNAME_FIRST) && !common(n, first->t0) && words <= 3 && plain == 0))
 			return push_cand(n, c, p, Q_ENT_PERSON, n->titlecase ? S_WEAK : S_CUE, 0);
@@ -1082,6 +1098,10 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 			type = Q_ENT_PERSON, strength = S_CUE;
 		else if ((nw & Q_GW_PERSON_AFTER) && (tok(n, after)->flags & Q_TOKF_LOWER))
 			type = Q_ENT_PERSON, strength = S_CUE;
+		else if ((tok_is(n, after, "and") && (tok_is(n, after + 1, "I") || tok_is(n, after + 1, "me"))) ||
+			 (before >= 2 && tok_is(n, before - 1, "and") &&
+			  (tok_is(n, before - 2, "I") || tok_is(n, before - 2, "me"))))
+			type = Q_ENT_PERSON, strength = S_CUE; /* "Peder and I" */
 		else if ((ap = apposition_after(n, after)) >= 0)
 			type = ap, strength = S_CUE;
 		else if (pw & Q_GW_ORG_NOUN)
