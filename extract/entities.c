@@ -1010,7 +1010,7 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 		words++;
 		if (e->gaz)
 			places++;
-		else if (tok(n, e->t0)->flags & Q_TOKF_ALLCAPS)
+		else if ((tok(n, e->t0)->flags & (Q_TOKF_ALLCAPS | Q_TOKF_DOTTED)) == Q_TOKF_ALLCAPS)
 			allcaps++;
 		if (!e->gaz && (tok(n, e->t0)->flags & Q_TOKF_MIXED))
 			mixed++;
