@@ -87,7 +87,7 @@ struct ner {
 	const char *text;
 	struct q_name_tokens toks; /* of the sentence at hand */
 	uint32_t *wf;	      /* its tokens' word classes (q_gaz_word) */
-	unsigned char *known; /* … once looked up */
+	unsigned char *known; /* … once looked up (KNOWN_…) */
 	size_t wf_cap, known_cap;
 	size_t sentence;
 	size_t sentence_cands; /* candidates before this sentence */
@@ -137,21 +137,37 @@ static int is_word(const struct ner *n, size_t i)
 	return i < n->toks.count && tok(n, i)->kind == Q_NTOK_WORD;
 }
 
+/* What is known of a token, once looked up: its classes, and whether it
+ * is a common word. */
+#define KNOWN_WF 0x01
+#define KNOWN_COMMON 0x02
+#define IS_COMMON 0x04
+
 /* The gazetteer classes of word token i, looked up once (a separate
  * array says which are known: every bit of a class is in use). */
 static uint32_t wf(struct ner *n, size_t i)
 {
 	if (!is_word(n, i))
 		return 0;
-	if (!n->known[i]) {
+	if (!(n->known[i] & KNOWN_WF)) {
 		n->wf[i] = q_gaz_word(n->gaz, tok_s(n, i), tok_n(n, i));
-		n->known[i] = 1;
+		n->known[i] |= KNOWN_WF;
 	}
 	return n->wf[i];
 }
 
-/* A common word, or the plural of one ("Officials", "Agencies"). */
+static int common_(struct ner *n, size_t i);
+
+/* A common word, or the plural of one ("Officials", "Agencies"), looked
+ * up once. */
 static int common(struct ner *n, size_t i)
+{
+	if (!(n->known[i] & KNOWN_COMMON))
+		n->known[i] |= KNOWN_COMMON | (common_(n, i) ? IS_COMMON : 0);
+	return (n->known[i] & IS_COMMON) != 0;
+}
+
+static int common_(struct ner *n, size_t i)
 {
 	if (tok(n, i)->flags & Q_TOKF_ALLCAPS)
 		return 0; /* "US", "WHO": capitals make a name of a word */
@@ -229,11 +245,21 @@ static size_t gaz_match(struct ner *n, size_t i, int titlecase,
 	}
 	if (most > n->toks.count - i)
 		most = n->toks.count - i;
+	if (!most)
+		return 0;
+	/* One key for the most tokens: the keys of fewer are its prefixes. */
+	size_t ends[Q_GW_NAME_TOKENS_MAX];
+	q_gaz_key_ends(n->text, tok(n, i), most, titlecase, key, sizeof(key), ends);
 	for (size_t m = most; m > 0; m--) {
-		len = q_gaz_key(n->text, tok(n, i), m, titlecase, key, sizeof(key));
-		/* A name ends at a word's end: not "Congo" of "Congo-Kinshasa…". */
+		const struct q_name_token *last = tok(n, i + m - 1);
+		len = ends[m - 1];
+		/* A name ends at a word's end: not "Congo" of "Congo-Kinshasa…";
+		 * nor on punctuation but a period or on a short lowercase word
+		 * ("the", "of"). */
 		if (!len || (i + m < n->toks.count && tok(n, i + m)->kind == Q_NTOK_WORD &&
-			     !(tok(n, i + m)->flags & Q_TOKF_SPACE)))
+			     !(tok(n, i + m)->flags & Q_TOKF_SPACE)) ||
+		    (m > 1 && ((last->kind == Q_NTOK_PUNCT && n->text[last->start] != '.') ||
+			       ((last->flags & Q_TOKF_LOWER) && last->end - last->start <= 3))))
 			continue;
 		if ((*name = q_gaz_name(n->gaz, key, len)) != NULL)
 			return m;
@@ -967,17 +993,24 @@ static int acronym_type(struct ner *n, const struct elem *e, size_t before, size
  */
 static int surname_ending(const char *s, size_t len)
 {
-	static const char *const endings[] = {
-		"ov", "ova", "ev", "eva", "sky", "ski", "ska", "skiy", "skaya", "enko",
-		"chuk", "escu", "ovic", "evic", "vich", "wicz", "witz", "ez", "ini",
-		"elli", "etti", "ucci", "oni", "opoulos", "akis", "idis", "oglu",
-		"sson", "shvili", "dze", "jee", "ovski", "ovsky",
+#define E(s) {s, sizeof(s) - 1}
+	static const struct {
+		const char *s;
+		size_t n;
+	} endings[] = {
+		E("ov"), E("ova"), E("ev"), E("eva"), E("sky"), E("ski"), E("ska"), E("skiy"),
+		E("skaya"), E("enko"), E("chuk"), E("escu"), E("ovic"), E("evic"), E("vich"),
+		E("wicz"), E("witz"), E("ez"), E("ini"), E("elli"), E("etti"), E("ucci"),
+		E("oni"), E("opoulos"), E("akis"), E("idis"), E("oglu"), E("sson"), E("shvili"),
+		E("dze"), E("jee"), E("ovski"), E("ovsky"),
 	};
+#undef E
 	if (len < 5 || len > 40)
 		return 0;
 	for (size_t k = 0; k < sizeof(endings) / sizeof(endings[0]); k++) {
-		size_t m = strlen(endings[k]);
-		if (len > m + 2 && memcmp(s + len - m, endings[k], m) == 0)
+		size_t m = endings[k].n;
+		if (len > m + 2 && s[len - 1] == endings[k].s[m - 1] &&
+		    memcmp(s + len - m, endings[k].s, m) == 0)
 			return 1;
 	}
 	return 0;
@@ -1203,14 +1236,19 @@ static int emit_run(struct ner *n, const struct chunk *c, size_t a, size_t b)
 /* "North", "Southern", "Upper", "Greater" … */
 static int compass_word(const struct ner *n, size_t i)
 {
-	static const char *const words[] = {
-		"North", "South", "East", "West", "Northern", "Southern", "Eastern",
-		"Western", "Central", "Upper", "Lower", "Greater", "Northeast",
-		"Northwest", "Southeast", "Southwest", "Northeastern", "Northwestern",
-		"Southeastern", "Southwestern",
+#define W(s) {s, sizeof(s) - 1}
+	static const struct {
+		const char *s;
+		size_t n;
+	} words[] = {
+		W("North"), W("South"), W("East"), W("West"), W("Northern"), W("Southern"),
+		W("Eastern"), W("Western"), W("Central"), W("Upper"), W("Lower"), W("Greater"),
+		W("Northeast"), W("Northwest"), W("Southeast"), W("Southwest"),
+		W("Northeastern"), W("Northwestern"), W("Southeastern"), W("Southwestern"),
 	};
+#undef W
 	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-		if (tok_is_(n, i, words[k], strlen(words[k])))
+		if (tok_is_(n, i, words[k].s, words[k].n))
 			return 1;
 	return 0;
 }
@@ -1509,6 +1547,15 @@ static int sentence_entities(struct ner *n, size_t si)
 	n->titlecase = title_case(n);
 	for (size_t i = 0; i < n->toks.count;) {
 		const struct q_gaz_name *g;
+		const struct q_name_token *t = tok(n, i);
+		/* Most tokens are lowercase words, which start nothing unless a
+		 * hyphen follows ("al-Qaeda"). */
+		if (t->kind != Q_NTOK_WORD ||
+		    (!(t->flags & (Q_TOKF_CAP | Q_TOKF_MIXED)) &&
+		     !(i + 1 < n->toks.count && (tok(n, i + 1)->flags & Q_TOKF_HYPHEN)))) {
+			i++;
+			continue;
+		}
 		size_t m = start_at(n, i, &g);
 		if (!m) {
 			i++;

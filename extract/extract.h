@@ -174,6 +174,10 @@ const struct q_gaz_name *q_gaz_name(const struct q_gazetteer *g,
  */
 size_t q_gaz_key(const char *text, const struct q_name_token *tokens, size_t count,
 		 int titlecase, char *out, size_t cap);
+/* The same, and in ends[k] the length of the key of tokens[0..k] (a
+ * prefix of the whole key), 0 past what fits. */
+size_t q_gaz_key_ends(const char *text, const struct q_name_token *tokens, size_t count,
+		      int titlecase, char *out, size_t cap, size_t *ends);
 
 /* ---- acronyms (acronyms.c) ---------------------------------------------- */
 

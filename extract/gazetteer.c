@@ -58,7 +58,16 @@ static size_t lower(const char *w, size_t n, char *out, size_t cap)
 size_t q_gaz_key(const char *text, const struct q_name_token *tokens, size_t count,
 		 int titlecase, char *out, size_t cap)
 {
+	return q_gaz_key_ends(text, tokens, count, titlecase, out, cap, NULL);
+}
+
+size_t q_gaz_key_ends(const char *text, const struct q_name_token *tokens, size_t count,
+		      int titlecase, char *out, size_t cap, size_t *ends)
+{
 	size_t len = 0;
+	for (size_t k = 0; k < count; k++)
+		if (ends)
+			ends[k] = 0;
 	for (size_t k = 0; k < count; k++) {
 		const struct q_name_token *t = &tokens[k];
 		const char *w = text + t->start;
@@ -85,6 +94,8 @@ size_t q_gaz_key(const char *text, const struct q_name_token *tokens, size_t cou
 				c = (unsigned char)(c + 32);
 			out[len++] = (char)c;
 		}
+		if (ends)
+			ends[k] = len;
 	}
 	return len;
 }
