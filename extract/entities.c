@@ -254,11 +254,12 @@ static size_t gaz_match(struct ner *n, size_t i, int titlecase,
 		const struct q_name_token *last = tok(n, i + m - 1);
 		len = ends[m - 1];
 		/* A name ends at a word's end: not "Congo" of "Congo-Kinshasa…";
-		 * nor on punctuation but a period or on a short lowercase word
-		 * ("the", "of"). */
+		 * nor on punctuation but a period or an "'s" ("St. John's"), nor
+		 * on a short lowercase word ("the", "of"). */
 		if (!len || (i + m < n->toks.count && tok(n, i + m)->kind == Q_NTOK_WORD &&
 			     !(tok(n, i + m)->flags & Q_TOKF_SPACE)) ||
-		    (m > 1 && ((last->kind == Q_NTOK_PUNCT && n->text[last->start] != '.') ||
+		    (m > 1 && ((last->kind == Q_NTOK_PUNCT && n->text[last->start] != '.' &&
+				!(last->flags & Q_TOKF_POSS)) ||
 			       ((last->flags & Q_TOKF_LOWER) && last->end - last->start <= 3))))
 			continue;
 		if ((*name = q_gaz_name(n->gaz, key, len)) != NULL)

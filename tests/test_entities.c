@@ -345,6 +345,11 @@ static void test_organisations_events_laws(void)
 								  has_type(&d, "Iraq", Q_ENT_GPE));
 	q_doc_release(&d);
 
+	if (extract(&d, "Lunch at McDonald's in St. John's was fine.\n"))
+		return;
+	CHECK("gazetteer names ending on \"'s\"", has_type(&d, "McDonald's", Q_ENT_ORG) &&
+							    has_type(&d, "St. John's", Q_ENT_GPE));
+	q_doc_release(&d);
 	if (extract(&d, "The book is out from Random House, and the House voted.\n"))
 		return;
 	CHECK("a common word of the gazetteer closing a name is part of it",
