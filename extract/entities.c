@@ -497,6 +497,8 @@ static void scan_chunk(struct ner *n, size_t i, size_t m, const struct q_gaz_nam
 
 /* ---- candidates -------------------------------------------------------- */
 
+static int compass_word(const struct ner *n, size_t i);
+
 /* Are elements [a, b) all names of the gazetteer? */
 static int all_names(const struct chunk *c, size_t a, size_t b)
 {
@@ -1080,6 +1082,9 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 	/* A place that is a given name too opens a person's name only before
 	 * names: "Georgia Tech" is none. */
 	if (person_shaped && first->gaz && plain > 0)
+		person_shaped = 0;
+	/* Nor does a compass point open one: "East San Gabriel". */
+	if (person_shaped && !first->gaz && compass_word(n, first->t0))
 		person_shaped = 0;
 	if (person_shaped) {
 		uint32_t f0 = wf(n, first->t0);

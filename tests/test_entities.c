@@ -475,6 +475,34 @@ static void test_lists_titles_suffixes(void)
 	q_doc_release(&d);
 }
 
+static void test_name_lists(void)
+{
+	struct q_doc d;
+	if (extract(&d, "Nakagawa arrived late. Tomasz Wieczorek stayed home, and the files went "
+			"to Okonkwo.\n"))
+		return;
+	CHECK("family names of many languages, alone", has_type(&d, "Nakagawa", Q_ENT_PERSON) &&
+							       has_type(&d, "Okonkwo", Q_ENT_PERSON));
+	CHECK("a given and a family name, no cue", has_type(&d, "Tomasz Wieczorek", Q_ENT_PERSON));
+	q_doc_release(&d);
+
+	if (extract(&d, "Senators John Cornyn and Richard Burr wrote to Reps. Debbie Dingell and "
+			"Mark DeSaulnier.\n"))
+		return;
+	CHECK("a plural title is no part of a name",
+	      has_type(&d, "John Cornyn", Q_ENT_PERSON) && has_type(&d, "Debbie Dingell", Q_ENT_PERSON) &&
+		      !mentioned(&d, "Senators John Cornyn") && !mentioned(&d, "Reps. Debbie Dingell"));
+	q_doc_release(&d);
+
+	if (extract(&d, "The fire reached San Gabriel on Tuesday, and residents of East San Gabriel "
+			"left.\n"))
+		return;
+	const struct q_entity *e = mentioned(&d, "San Gabriel"), *f = mentioned(&d, "East San Gabriel");
+	CHECK("\"San\" opens a place, not a person", e && (e->type == Q_ENT_LOC || e->type == Q_ENT_GPE));
+	CHECK("a compass point opens no person's name", !f || f->type != Q_ENT_PERSON);
+	q_doc_release(&d);
+}
+
 static void test_not_names(void)
 {
 	struct q_doc d;
@@ -657,6 +685,7 @@ int main(void)
 	test_places_before_organisations();
 	test_context_cues();
 	test_lists_titles_suffixes();
+	test_name_lists();
 	test_not_names();
 	test_acronyms();
 	test_headline_and_bylines();
