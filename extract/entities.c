@@ -339,7 +339,8 @@ static int conns(const struct chunk *c)
 static int inside_org_name(struct ner *n, const struct chunk *c)
 {
 	for (size_t k = 1; k < c->n; k++)
-		if ((c->e[k].conn == 'o' || c->e[k].conn == 'f') && !c->e[k - 1].conn &&
+		if ((c->e[k].conn == 'o' || c->e[k].conn == 'f' || c->e[k].conn == 'n') &&
+		    !c->e[k - 1].conn &&
 		    !c->e[k - 1].gaz && (wf(n, c->e[k - 1].t0) & (HEADS & ~Q_GW_GPE)))
 			return 1;
 	return 0;
@@ -358,6 +359,71 @@ static int of_joins(struct ner *n, const struct chunk *c, size_t j, int is_for)
 	if (is_for)
 		return (w & Q_GW_ORG) || inside_org_name(n, c);
 	return (w & (HEADS | Q_GW_TITLE_OF)) || inside_org_name(n, c);
+}
+
+/* Heads that take "on": "Committee on Foreign Relations", "Convention on
+ * the Rights of the Child", "Center on Budget and Policy Priorities". */
+static int on_head(const struct ner *n, size_t i)
+{
+#define W(s) {s, sizeof(s) - 1}
+	static const struct {
+		const char *s;
+		size_t n;
+	} words[] = {
+		W("Committee"), W("Subcommittee"), W("Commission"), W("Council"), W("Conference"),
+		W("Convention"), W("Treaty"), W("Agreement"), W("Panel"), W("Summit"), W("Forum"),
+		W("Symposium"), W("Center"), W("Centre"), W("Institute"), W("Caucus"), W("Force"),
+		W("Protocol"), W("Declaration"), W("Dialogue"), W("Coalition"), W("Initiative"),
+	};
+#undef W
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (tok_is_(n, i, words[k].s, words[k].n))
+			return 1;
+	return 0;
+}
+
+/* "on" joins after such a head, before capitalised words. */
+static int on_joins(struct ner *n, const struct chunk *c, size_t j)
+{
+	const struct elem *e = last_name_elem(c);
+	if (!e || e != &c->e[c->n - 1] || e->gaz || conns(c) >= CONN_MAX || !on_head(n, e->t1 - 1))
+		return 0;
+	size_t after = tok_is(n, j + 1, "the") ? j + 2 : j + 1;
+	return continues(n, after) && !(wf(n, after) & Q_GW_TITLE);
+}
+
+/*
+ * Commas inside an organisation's name, in a list of plain words after its
+ * "of" that "and" closes: "Bureau of Alcohol, Tobacco, Firearms and
+ * Explosives", "Ministry of Agriculture, Fisheries and Food".  The token
+ * after the list, or 0 when there is none.
+ */
+static size_t comma_list_end(struct ner *n, const struct chunk *c, size_t j)
+{
+	const struct elem *e = &c->e[c->n - 1];
+	if (e->conn || e->gaz || e->t1 - e->t0 != 1 || !common(n, e->t0) ||
+	    !inside_org_name(n, c) || c->n + 8 >= CHUNK_MAX)
+		return 0;
+	size_t k = j;
+	for (int items = 0; items < 5; items++) {
+		int last = 0;
+		if (tok_is(n, k, ",") && tok_is(n, k + 1, "and"))
+			k += 2, last = 1;
+		else if (tok_is(n, k, "and"))
+			k++, last = 1;
+		else if (tok_is(n, k, ","))
+			k++;
+		else
+			return 0;
+		const struct q_gaz_name *g;
+		if (!continues(n, k) || (wf(n, k) & (Q_GW_TITLE | Q_GW_GIVEN | Q_GW_SURNAME)) ||
+		    gaz_match(n, k, 0, &g))
+			return 0;
+		k++;
+		if (last)
+			return continues(n, k) ? 0 : k;
+	}
+	return 0;
 }
 
 /*
@@ -465,11 +531,22 @@ static void scan_chunk(struct ner *n, size_t i, size_t m, const struct q_gaz_nam
 				c->e[c->n - 1].t1 = (uint32_t)++j;
 			break;
 		}
+		size_t list_end;
+		if ((tok_is(n, j, ",") || tok_is(n, j, "and")) && (list_end = comma_list_end(n, c, j))) {
+			while (j < list_end) {
+				int cn = tok_is(n, j, ",") ? ',' : tok_is(n, j, "and") ? 'a' : 0;
+				push_elem(c, j, j + 1, NULL, cn, 0);
+				j++;
+			}
+			break;
+		}
 		int conn = 0;
 		if (tok_is(n, j, "of") && of_joins(n, c, j, 0))
 			conn = 'o';
 		else if (tok_is(n, j, "for") && of_joins(n, c, j, 1))
 			conn = 'f';
+		else if (tok_is(n, j, "on") && on_joins(n, c, j))
+			conn = 'n';
 		else if (tok_is(n, j, "&") && continues(n, j + 1) && !last->conn)
 			conn = '&';
 		else if (tok_is(n, j, "and") && and_joins(n, c, j))
@@ -484,7 +561,7 @@ static void scan_chunk(struct ner *n, size_t i, size_t m, const struct q_gaz_nam
 			break;
 		push_elem(c, j, j + 1, NULL, conn, 0);
 		j++;
-		if ((conn == 'o' || conn == 'f') && tok_is(n, j, "the")) {
+		if ((conn == 'o' || conn == 'f' || conn == 'n') && tok_is(n, j, "the")) {
 			push_elem(c, j, j + 1, NULL, 't', 0);
 			j++;
 		}
@@ -774,7 +851,8 @@ static int push_cand(struct ner *n, const struct chunk *c, struct piece p, int t
 static uint32_t head_of(struct ner *n, const struct chunk *c, struct piece p)
 {
 	for (size_t k = p.a + 1; k < p.b; k++)
-		if ((c->e[k].conn == 'o' || c->e[k].conn == 'f') && !c->e[k - 1].gaz) {
+		if ((c->e[k].conn == 'o' || c->e[k].conn == 'f' || c->e[k].conn == 'n') &&
+		    !c->e[k - 1].gaz) {
 			uint32_t w = wf(n, c->e[k - 1].t0) & HEADS;
 			if (w)
 				return w;
@@ -1214,7 +1292,7 @@ static size_t name_after_title(struct ner *n, const struct chunk *c, size_t k, s
 		return 0;
 	for (size_t q = s; q < b; q++) {
 		const struct elem *e = &c->e[q];
-		if (e->conn == 'o' || e->conn == 'f' || e->conn == 'a' ||
+		if (e->conn == 'o' || e->conn == 'f' || e->conn == 'a' || e->conn == 'n' ||
 		    (!e->conn && !e->gaz && (wf(n, e->t0) & HEADS)))
 			return 0; /* an office or a body, not a person */
 	}

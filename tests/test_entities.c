@@ -503,6 +503,32 @@ static void test_name_lists(void)
 	q_doc_release(&d);
 }
 
+static void test_org_connectors(void)
+{
+	struct q_doc d;
+	if (extract(&d, "The Bureau of Alcohol, Tobacco, Firearms and Explosives opened a case, and "
+			"the Ministry of Agriculture, Fisheries and Food agreed. The Senate Committee on "
+			"Foreign Relations met, and the House Judiciary Subcommittee on the Constitution "
+			"cited the Convention on the Rights of the Child.\n"))
+		return;
+	CHECK("commas inside an organisation's name",
+	      has_type(&d, "Bureau of Alcohol, Tobacco, Firearms and Explosives", Q_ENT_ORG) &&
+		      has_type(&d, "Ministry of Agriculture, Fisheries and Food", Q_ENT_ORG));
+	CHECK("\"on\" after a committee's or a convention's head",
+	      has_type(&d, "Senate Committee on Foreign Relations", Q_ENT_ORG) &&
+		      has_type(&d, "House Judiciary Subcommittee on the Constitution", Q_ENT_ORG) &&
+		      has_type(&d, "Convention on the Rights of the Child", Q_ENT_LAW));
+	q_doc_release(&d);
+
+	if (extract(&d, "He joined the Department of Energy, and Smith, Jones and Brown left. The "
+			"Council on Monday voted.\n"))
+		return;
+	CHECK("a list of people after an organisation is no part of it",
+	      has_type(&d, "Department of Energy", Q_ENT_ORG) && has_type(&d, "Smith", Q_ENT_PERSON));
+	CHECK("\"on\" before a day joins nothing", !mentioned(&d, "Council on Monday"));
+	q_doc_release(&d);
+}
+
 static void test_not_names(void)
 {
 	struct q_doc d;
@@ -686,6 +712,7 @@ int main(void)
 	test_context_cues();
 	test_lists_titles_suffixes();
 	test_name_lists();
+	test_org_connectors();
 	test_not_names();
 	test_acronyms();
 	test_headline_and_bylines();
