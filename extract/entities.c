@@ -1097,6 +1097,27 @@ static int surname_ending(const char *s, size_t len)
 	return 0;
 }
 
+/* "O'Keefe", "O’Rourke": an Irish family name's shape. */
+static int irish_surname(const char *s, size_t len)
+{
+	if (len >= 4 && s[0] == 'O' && s[1] == '\'' && s[2] >= 'A' && s[2] <= 'Z')
+		return 1;
+	return len >= 6 && s[0] == 'O' && (unsigned char)s[1] == 0xE2 &&
+	       (unsigned char)s[2] == 0x80 && (unsigned char)s[3] == 0x99 && s[4] >= 'A' &&
+	       s[4] <= 'Z';
+}
+
+/* A greeting opening the sentence just before token i: "Hey", "Dear",
+ * "Welcome", "Thanks". */
+static int greeting_before(const struct ner *n, size_t i)
+{
+	if (i == 0 || i - 1 != n->forced_first)
+		return 0;
+	return tok_is(n, i - 1, "Hi") || tok_is(n, i - 1, "Hey") || tok_is(n, i - 1, "Hello") ||
+	       tok_is(n, i - 1, "Dear") || tok_is(n, i - 1, "Welcome") ||
+	       tok_is(n, i - 1, "Thanks") || tok_is(n, i - 1, "Congratulations");
+}
+
 /* Initials written together, before a name: "W.H.S.", "J.R." (each part
  * one capital). */
 static int initials(struct ner *n, const struct elem *e)
@@ -1248,6 +1269,11 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 			type = Q_ENT_MISC;
 		else if (single && surname_ending(tok_s(n, first->t0), tok_n(n, first->t0)))
 			type = Q_ENT_PERSON;
+		else if (single && irish_surname(tok_s(n, first->t0), tok_n(n, first->t0)))
+			type = Q_ENT_PERSON, strength = S_CUE;
+		else if (greeting_before(n, before) &&
+			 (after >= n->toks.count || tok_is(n, after, ",") || tok_is(n, after, "!")))
+			type = Q_ENT_PERSON, strength = S_CUE; /* "Hey Vladi," */
 	}
 	/* Alone at the start of a sentence, or in a headline, a word proves
 	 * nothing: it stays only if a sure mention takes it in. */

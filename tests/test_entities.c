@@ -501,6 +501,12 @@ static void test_name_lists(void)
 	CHECK("\"San\" opens a place, not a person", e && (e->type == Q_ENT_LOC || e->type == Q_ENT_GPE));
 	CHECK("a compass point opens no person's name", !f || f->type != Q_ENT_PERSON);
 	q_doc_release(&d);
+
+	if (extract(&d, "Officials named O'Keefe to the post.\n\nHey Vladi, see you there.\n"))
+		return;
+	CHECK("an Irish family name's shape", has_type(&d, "O'Keefe", Q_ENT_PERSON));
+	CHECK("a name greeted", has_type(&d, "Vladi", Q_ENT_PERSON));
+	q_doc_release(&d);
 }
 
 static void test_org_connectors(void)
