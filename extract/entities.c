@@ -339,7 +339,8 @@ static int conns(const struct chunk *c)
 static int inside_org_name(struct ner *n, const struct chunk *c)
 {
 	for (size_t k = 1; k < c->n; k++)
-		if ((c->e[k].conn == 'o' || c->e[k].conn == 'f') && !c->e[k - 1].conn &&
+		if ((c->e[k].conn == 'o' || c->e[k].conn == 'f' || c->e[k].conn == 'n') &&
+		    !c->e[k - 1].conn &&
 		    !c->e[k - 1].gaz && (wf(n, c->e[k - 1].t0) & (HEADS & ~Q_GW_GPE)))
 			return 1;
 	return 0;
@@ -358,6 +359,71 @@ static int of_joins(struct ner *n, const struct chunk *c, size_t j, int is_for)
 	if (is_for)
 		return (w & Q_GW_ORG) || inside_org_name(n, c);
 	return (w & (HEADS | Q_GW_TITLE_OF)) || inside_org_name(n, c);
+}
+
+/* Heads that take "on": "Committee on Foreign Relations", "Convention on
+ * the Rights of the Child", "Center on Budget and Policy Priorities". */
+static int on_head(const struct ner *n, size_t i)
+{
+#define W(s) {s, sizeof(s) - 1}
+	static const struct {
+		const char *s;
+		size_t n;
+	} words[] = {
+		W("Committee"), W("Subcommittee"), W("Commission"), W("Council"), W("Conference"),
+		W("Convention"), W("Treaty"), W("Agreement"), W("Panel"), W("Summit"), W("Forum"),
+		W("Symposium"), W("Center"), W("Centre"), W("Institute"), W("Caucus"), W("Force"),
+		W("Protocol"), W("Declaration"), W("Dialogue"), W("Coalition"), W("Initiative"),
+	};
+#undef W
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (tok_is_(n, i, words[k].s, words[k].n))
+			return 1;
+	return 0;
+}
+
+/* "on" joins after such a head, before capitalised words. */
+static int on_joins(struct ner *n, const struct chunk *c, size_t j)
+{
+	const struct elem *e = last_name_elem(c);
+	if (!e || e != &c->e[c->n - 1] || e->gaz || conns(c) >= CONN_MAX || !on_head(n, e->t1 - 1))
+		return 0;
+	size_t after = tok_is(n, j + 1, "the") ? j + 2 : j + 1;
+	return continues(n, after) && !(wf(n, after) & Q_GW_TITLE);
+}
+
+/*
+ * Commas inside an organisation's name, in a list of plain words after its
+ * "of" that "and" closes: "Bureau of Alcohol, Tobacco, Firearms and
+ * Explosives", "Ministry of Agriculture, Fisheries and Food".  The token
+ * after the list, or 0 when there is none.
+ */
+static size_t comma_list_end(struct ner *n, const struct chunk *c, size_t j)
+{
+	const struct elem *e = &c->e[c->n - 1];
+	if (e->conn || e->gaz || e->t1 - e->t0 != 1 || !common(n, e->t0) ||
+	    !inside_org_name(n, c) || c->n + 8 >= CHUNK_MAX)
+		return 0;
+	size_t k = j;
+	for (int items = 0; items < 5; items++) {
+		int last = 0;
+		if (tok_is(n, k, ",") && tok_is(n, k + 1, "and"))
+			k += 2, last = 1;
+		else if (tok_is(n, k, "and"))
+			k++, last = 1;
+		else if (tok_is(n, k, ","))
+			k++;
+		else
+			return 0;
+		const struct q_gaz_name *g;
+		if (!continues(n, k) || (wf(n, k) & (Q_GW_TITLE | Q_GW_GIVEN | Q_GW_SURNAME)) ||
+		    gaz_match(n, k, 0, &g))
+			return 0;
+		k++;
+		if (last)
+			return continues(n, k) ? 0 : k;
+	}
+	return 0;
 }
 
 /*
@@ -465,11 +531,22 @@ static void scan_chunk(struct ner *n, size_t i, size_t m, const struct q_gaz_nam
 				c->e[c->n - 1].t1 = (uint32_t)++j;
 			break;
 		}
+		size_t list_end;
+		if ((tok_is(n, j, ",") || tok_is(n, j, "and")) && (list_end = comma_list_end(n, c, j))) {
+			while (j < list_end) {
+				int cn = tok_is(n, j, ",") ? ',' : tok_is(n, j, "and") ? 'a' : 0;
+				push_elem(c, j, j + 1, NULL, cn, 0);
+				j++;
+			}
+			break;
+		}
 		int conn = 0;
 		if (tok_is(n, j, "of") && of_joins(n, c, j, 0))
 			conn = 'o';
 		else if (tok_is(n, j, "for") && of_joins(n, c, j, 1))
 			conn = 'f';
+		else if (tok_is(n, j, "on") && on_joins(n, c, j))
+			conn = 'n';
 		else if (tok_is(n, j, "&") && continues(n, j + 1) && !last->conn)
 			conn = '&';
 		else if (tok_is(n, j, "and") && and_joins(n, c, j))
@@ -484,7 +561,7 @@ static void scan_chunk(struct ner *n, size_t i, size_t m, const struct q_gaz_nam
 			break;
 		push_elem(c, j, j + 1, NULL, conn, 0);
 		j++;
-		if ((conn == 'o' || conn == 'f') && tok_is(n, j, "the")) {
+		if ((conn == 'o' || conn == 'f' || conn == 'n') && tok_is(n, j, "the")) {
 			push_elem(c, j, j + 1, NULL, 't', 0);
 			j++;
 		}
@@ -496,6 +573,8 @@ static void scan_chunk(struct ner *n, size_t i, size_t m, const struct q_gaz_nam
 }
 
 /* ---- candidates -------------------------------------------------------- */
+
+static int compass_word(const struct ner *n, size_t i);
 
 /* Are elements [a, b) all names of the gazetteer? */
 static int all_names(const struct chunk *c, size_t a, size_t b)
@@ -772,7 +851,8 @@ static int push_cand(struct ner *n, const struct chunk *c, struct piece p, int t
 static uint32_t head_of(struct ner *n, const struct chunk *c, struct piece p)
 {
 	for (size_t k = p.a + 1; k < p.b; k++)
-		if ((c->e[k].conn == 'o' || c->e[k].conn == 'f') && !c->e[k - 1].gaz) {
+		if ((c->e[k].conn == 'o' || c->e[k].conn == 'f' || c->e[k].conn == 'n') &&
+		    !c->e[k - 1].gaz) {
 			uint32_t w = wf(n, c->e[k - 1].t0) & HEADS;
 			if (w)
 				return w;
@@ -1017,6 +1097,27 @@ static int surname_ending(const char *s, size_t len)
 	return 0;
 }
 
+/* "O'Keefe", "O’Rourke": an Irish family name's shape. */
+static int irish_surname(const char *s, size_t len)
+{
+	if (len >= 4 && s[0] == 'O' && s[1] == '\'' && s[2] >= 'A' && s[2] <= 'Z')
+		return 1;
+	return len >= 6 && s[0] == 'O' && (unsigned char)s[1] == 0xE2 &&
+	       (unsigned char)s[2] == 0x80 && (unsigned char)s[3] == 0x99 && s[4] >= 'A' &&
+	       s[4] <= 'Z';
+}
+
+/* A greeting opening the sentence just before token i: "Hey", "Dear",
+ * "Welcome", "Thanks". */
+static int greeting_before(const struct ner *n, size_t i)
+{
+	if (i == 0 || i - 1 != n->forced_first)
+		return 0;
+	return tok_is(n, i - 1, "Hi") || tok_is(n, i - 1, "Hey") || tok_is(n, i - 1, "Hello") ||
+	       tok_is(n, i - 1, "Dear") || tok_is(n, i - 1, "Welcome") ||
+	       tok_is(n, i - 1, "Thanks") || tok_is(n, i - 1, "Congratulations");
+}
+
 /* Initials written together, before a name: "W.H.S.", "J.R." (each part
  * one capital). */
 static int initials(struct ner *n, const struct elem *e)
@@ -1080,6 +1181,9 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 	/* A place that is a given name too opens a person's name only before
 	 * names: "Georgia Tech" is none. */
 	if (person_shaped && first->gaz && plain > 0)
+		person_shaped = 0;
+	/* Nor does a compass point open one: "East San Gabriel". */
+	if (person_shaped && !first->gaz && compass_word(n, first->t0))
 		person_shaped = 0;
 	if (person_shaped) {
 		uint32_t f0 = wf(n, first->t0);
@@ -1165,6 +1269,11 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 			type = Q_ENT_MISC;
 		else if (single && surname_ending(tok_s(n, first->t0), tok_n(n, first->t0)))
 			type = Q_ENT_PERSON;
+		else if (single && irish_surname(tok_s(n, first->t0), tok_n(n, first->t0)))
+			type = Q_ENT_PERSON, strength = S_CUE;
+		else if (greeting_before(n, before) &&
+			 (after >= n->toks.count || tok_is(n, after, ",") || tok_is(n, after, "!")))
+			type = Q_ENT_PERSON, strength = S_CUE; /* "Hey Vladi," */
 	}
 	/* Alone at the start of a sentence, or in a headline, a word proves
 	 * nothing: it stays only if a sure mention takes it in. */
@@ -1209,7 +1318,7 @@ static size_t name_after_title(struct ner *n, const struct chunk *c, size_t k, s
 		return 0;
 	for (size_t q = s; q < b; q++) {
 		const struct elem *e = &c->e[q];
-		if (e->conn == 'o' || e->conn == 'f' || e->conn == 'a' ||
+		if (e->conn == 'o' || e->conn == 'f' || e->conn == 'a' || e->conn == 'n' ||
 		    (!e->conn && !e->gaz && (wf(n, e->t0) & HEADS)))
 			return 0; /* an office or a body, not a person */
 	}

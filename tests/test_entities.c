@@ -475,6 +475,66 @@ static void test_lists_titles_suffixes(void)
 	q_doc_release(&d);
 }
 
+static void test_name_lists(void)
+{
+	struct q_doc d;
+	if (extract(&d, "Nakagawa arrived late. Tomasz Wieczorek stayed home, and the files went "
+			"to Okonkwo.\n"))
+		return;
+	CHECK("family names of many languages, alone", has_type(&d, "Nakagawa", Q_ENT_PERSON) &&
+							       has_type(&d, "Okonkwo", Q_ENT_PERSON));
+	CHECK("a given and a family name, no cue", has_type(&d, "Tomasz Wieczorek", Q_ENT_PERSON));
+	q_doc_release(&d);
+
+	if (extract(&d, "Senators John Cornyn and Richard Burr wrote to Reps. Debbie Dingell and "
+			"Mark DeSaulnier.\n"))
+		return;
+	CHECK("a plural title is no part of a name",
+	      has_type(&d, "John Cornyn", Q_ENT_PERSON) && has_type(&d, "Debbie Dingell", Q_ENT_PERSON) &&
+		      !mentioned(&d, "Senators John Cornyn") && !mentioned(&d, "Reps. Debbie Dingell"));
+	q_doc_release(&d);
+
+	if (extract(&d, "The fire reached San Gabriel on Tuesday, and residents of East San Gabriel "
+			"left.\n"))
+		return;
+	const struct q_entity *e = mentioned(&d, "San Gabriel"), *f = mentioned(&d, "East San Gabriel");
+	CHECK("\"San\" opens a place, not a person", e && (e->type == Q_ENT_LOC || e->type == Q_ENT_GPE));
+	CHECK("a compass point opens no person's name", !f || f->type != Q_ENT_PERSON);
+	q_doc_release(&d);
+
+	if (extract(&d, "Officials named O'Keefe to the post.\n\nHey Vladi, see you there.\n"))
+		return;
+	CHECK("an Irish family name's shape", has_type(&d, "O'Keefe", Q_ENT_PERSON));
+	CHECK("a name greeted", has_type(&d, "Vladi", Q_ENT_PERSON));
+	q_doc_release(&d);
+}
+
+static void test_org_connectors(void)
+{
+	struct q_doc d;
+	if (extract(&d, "The Bureau of Alcohol, Tobacco, Firearms and Explosives opened a case, and "
+			"the Ministry of Agriculture, Fisheries and Food agreed. The Senate Committee on "
+			"Foreign Relations met, and the House Judiciary Subcommittee on the Constitution "
+			"cited the Convention on the Rights of the Child.\n"))
+		return;
+	CHECK("commas inside an organisation's name",
+	      has_type(&d, "Bureau of Alcohol, Tobacco, Firearms and Explosives", Q_ENT_ORG) &&
+		      has_type(&d, "Ministry of Agriculture, Fisheries and Food", Q_ENT_ORG));
+	CHECK("\"on\" after a committee's or a convention's head",
+	      has_type(&d, "Senate Committee on Foreign Relations", Q_ENT_ORG) &&
+		      has_type(&d, "House Judiciary Subcommittee on the Constitution", Q_ENT_ORG) &&
+		      has_type(&d, "Convention on the Rights of the Child", Q_ENT_LAW));
+	q_doc_release(&d);
+
+	if (extract(&d, "He joined the Department of Energy, and Smith, Jones and Brown left. The "
+			"Council on Monday voted.\n"))
+		return;
+	CHECK("a list of people after an organisation is no part of it",
+	      has_type(&d, "Department of Energy", Q_ENT_ORG) && has_type(&d, "Smith", Q_ENT_PERSON));
+	CHECK("\"on\" before a day joins nothing", !mentioned(&d, "Council on Monday"));
+	q_doc_release(&d);
+}
+
 static void test_not_names(void)
 {
 	struct q_doc d;
@@ -657,6 +717,8 @@ int main(void)
 	test_places_before_organisations();
 	test_context_cues();
 	test_lists_titles_suffixes();
+	test_name_lists();
+	test_org_connectors();
 	test_not_names();
 	test_acronyms();
 	test_headline_and_bylines();
