@@ -201,6 +201,19 @@ static int ordinary_ending(const struct ner *n, size_t i)
 			   (s[len - 3] == 'i' && s[len - 2] == 'n' && s[len - 1] == 'g'));
 }
 
+/* A month or weekday right after a given name, and no day number after
+ * it, is a family name: "Theresa May", "Brian May", not "Paris May 3". */
+static int month_surname(struct ner *n, size_t i)
+{
+	if (i == 0 || !(tok(n, i)->flags & Q_TOKF_SPACE) || (tok(n, i)->flags & Q_TOKF_NEWLINE))
+		return 0;
+	if (i + 1 < n->toks.count && tok(n, i + 1)->kind == Q_NTOK_NUMBER)
+		return 0;
+	const struct q_name_token *p = tok(n, i - 1);
+	return p->kind == Q_NTOK_WORD && (p->flags & Q_TOKF_CAP) && !(p->flags & Q_TOKF_ALLCAPS) &&
+	       (wf(n, i - 1) & Q_GW_GIVEN) && !(wf(n, i - 1) & Q_GW_TIME);
+}
+
 /* Can token i be part of a name: a capitalised word, an initial, a dotted
  * abbreviation in capitals, "iPhone", a short word in capitals? */
 static int nameish(struct ner *n, size_t i)
@@ -215,7 +228,10 @@ static int nameish(struct ner *n, size_t i)
 	if ((f & Q_TOKF_ALLCAPS) && !(f & Q_TOKF_DOTTED) &&
 	    (tok(n, i)->letters > 8 || (wf(n, i) & (Q_GW_COMMON | Q_GW_NOT_NAME))))
 		return 0; /* shouting, "IT", "CEO" */
-	return !(wf(n, i) & Q_GW_TIME);
+	if (i + 1 < n->toks.count && !(tok(n, i + 1)->flags & Q_TOKF_SPACE) &&
+	    n->text[tok(n, i + 1)->start] == '$')
+		return 0; /* a currency's country: "NZ$120", "HK$5" */
+	return !(wf(n, i) & Q_GW_TIME) || month_surname(n, i);
 }
 
 /* Is token i capitalised only because of where it stands? */

@@ -507,6 +507,18 @@ static void test_name_lists(void)
 	CHECK("an Irish family name's shape", has_type(&d, "O'Keefe", Q_ENT_PERSON));
 	CHECK("a name greeted", has_type(&d, "Vladi", Q_ENT_PERSON));
 	q_doc_release(&d);
+
+	if (extract(&d, "Prime Minister Theresa May spoke. Brian May played. Jordan May 3 was busy.\n"))
+		return;
+	CHECK("a month after a given name is a family name",
+	      has_type(&d, "Theresa May", Q_ENT_PERSON) && has_type(&d, "Brian May", Q_ENT_PERSON));
+	CHECK("... but not before a day number", has_type(&d, "Jordan", Q_ENT_GPE) && !entity(&d, "Jordan May"));
+	q_doc_release(&d);
+
+	if (extract(&d, "Each household got NZ$120 and HK$5 from the fund.\n"))
+		return;
+	CHECK("the country of a dollar is no name", !mentioned(&d, "NZ") && !mentioned(&d, "HK"));
+	q_doc_release(&d);
 }
 
 static void test_org_connectors(void)
