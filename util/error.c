@@ -68,6 +68,8 @@ int q_exit_code(int code)
 		[Q_EIO] = 74,	     [Q_ELOCKED] = 75,	 [Q_EPARTIAL] = 1,
 	};
 	int cat = Q_CATEGORY(code);
+	if (cat == Q_EINTERRUPTED)
+		return 128 + (code >> 8);
 	if (cat < 0 || (size_t)cat >= sizeof(exits) / sizeof(exits[0]))
 		return 70;
 	return exits[cat];

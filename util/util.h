@@ -34,6 +34,8 @@ enum q_category {
 	Q_EIO = 6,        /* read or write failed          -> 74 */
 	Q_ELOCKED = 7,    /* another run holds the lock    -> 75 */
 	Q_EPARTIAL = 8,   /* some inputs of a batch failed -> 1  */
+	Q_EINTERRUPTED = 9, /* stopped by a signal: subcode = signal number
+			       -> 128 + signal (SIGINT 130, SIGTERM 143) */
 };
 
 #define Q_CATEGORY(code) ((code) & 0xff)
