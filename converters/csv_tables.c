@@ -22,6 +22,7 @@
 #include "validate/validate.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -534,6 +535,34 @@ static void free_all(struct q_table_schema **s)
 		q_table_schema_free(s[i]);
 }
 
+/* The Table Schemas compiled once per process, then shared read-only:
+ * a writer that checks one document at a time must not compile thirteen
+ * schemas per document. */
+static struct {
+	pthread_once_t once;
+	struct q_table_schema *s[NTABLES];
+	struct q_error err;
+	int rc;
+} shared = {PTHREAD_ONCE_INIT, {NULL}, {0}, 0};
+
+static void compile_shared(void)
+{
+	q_error_init(&shared.err);
+	shared.rc = compile_all(shared.s, &shared.err);
+	if (shared.rc)
+		free_all(shared.s);
+}
+
+static struct q_table_schema *const *shared_schemas(struct q_error *err)
+{
+	pthread_once(&shared.once, compile_shared);
+	if (shared.rc) {
+		q_error_msg(err, shared.rc, shared.err.file, "%s", shared.err.message);
+		return NULL;
+	}
+	return shared.s;
+}
+
 /* Rows of one file pushed into a package check. */
 struct checker {
 	struct q_package *pkg;
@@ -638,12 +667,12 @@ static int make_dir(const char *dir, struct q_error *err)
  * included, before anything is written. */
 int q_csv_tables_check(struct q_csv_tables *t, struct q_error *err)
 {
-	struct q_table_schema *schemas[NTABLES];
+	struct q_table_schema *const *schemas = shared_schemas(err);
 	struct q_table_problems problems;
 	struct q_buf text;
 	q_buf_init(&text, 0);
 	q_table_problems_init(&problems, 5);
-	int rc = compile_all(schemas, err);
+	int rc = schemas ? 0 : err->code;
 	struct q_package *pkg = rc ? NULL : q_package_new(&problems);
 	if (!rc && !pkg)
 		rc = q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
@@ -671,7 +700,6 @@ int q_csv_tables_check(struct q_csv_tables *t, struct q_error *err)
 	}
 	q_package_free(pkg);
 	q_table_problems_release(&problems);
-	free_all(schemas);
 	q_buf_release(&text);
 	return rc;
 }
