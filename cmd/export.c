@@ -117,14 +117,20 @@ struct exporter {
 	int tables_open;
 	size_t rows[Q_CSV_TABLE_COUNT];
 	struct q_map run_ids;	/* doc ids in this run -> their input's rel */
+	struct q_map folders;	/* folders written into, to fsync once */
+	char **folder_list;
+	size_t nfolders;
 	json_t *upserted;	/* doc ids, in input order */
 	struct q_error fatal;
 
 	/* the account */
 	size_t processed, unchanged, failed, removed, pruned, duplicates;
+	size_t failed_earlier; /* unchanged since they failed in an earlier run */
 	const char *dup_first, *dup_of; /* the first input that repeats another */
 	uint64_t bytes, total_bytes;
 	struct timespec t0, last_progress;
+	struct sigaction old_int, old_term;
+	int caught;
 };
 
 static int oom(struct q_error *err)
@@ -358,6 +364,7 @@ static void decide(struct exporter *x)
 			x->total_bytes += s->size;
 		} else {
 			x->unchanged++;
+			x->failed_earlier += old->status == Q_ENTRY_FAILED;
 		}
 	}
 	/* Inputs of the manifest that are gone now. */
@@ -449,6 +456,12 @@ static void abort_run(struct exporter *x)
 		q_atomic_abort(&x->ndjson);
 	for (int t = 0; t < x->tables_open; t++)
 		q_atomic_abort(&x->tables[t]);
+	if (x->tables_open) { /* the run's folder, now empty */
+		char *d = dup_printf("%s/csv/%s", x->dir, x->run);
+		if (d)
+			rmdir(d);
+		free(d);
+	}
 	x->ndjson_open = x->tables_open = 0;
 }
 
@@ -576,8 +589,8 @@ static void process(struct exporter *x, struct job *j, struct q_buf *raw, struct
 		int written;
 		if (!rc && (!rel || !path))
 			rc = q_error_msg(err, Q_ENOMEM, in->path, "out of memory");
-		if (!rc)
-			rc = q_write_if_changed(path, text->data, text->len, &written, err);
+		if (!rc) /* the folder is fsynced once, before the manifest */
+			rc = q_write_if_changed(path, text->data, text->len, 0, &written, err);
 		free(path);
 		if (!rc && add_output(j, rel))
 			rc = q_error_msg(err, Q_ENOMEM, in->path, "out of memory");
@@ -654,6 +667,49 @@ static void *worker(void *arg)
 	q_buf_release(&raw);
 	q_buf_release(&text);
 	return NULL;
+}
+
+static int write_text(const char *path, const char *text, struct q_error *err)
+{
+	int written;
+	return q_write_if_changed(path, text, strlen(text), 1, &written, err);
+}
+
+/* Notes the folders of an output, up to the output folder, for one fsync
+ * each before the manifest records it. */
+static int note_folders(struct exporter *x, const char *rel)
+{
+	char *p = out_path(x, rel);
+	if (!p)
+		return -1;
+	for (char *slash = strrchr(p, '/'); slash; slash = strrchr(p, '/')) {
+		*slash = '\0';
+		if (strlen(p) <= strlen(x->dir) || q_map_get(&x->folders, p, strlen(p)))
+			break;
+		char *key = strdup(p);
+		char **v = key ? realloc(x->folder_list, (x->nfolders + 1) * sizeof(char *)) : NULL;
+		if (!v) {
+			free(key);
+			free(p);
+			return -1;
+		}
+		x->folder_list = v;
+		v[x->nfolders++] = key;
+		if (q_map_put(&x->folders, key, strlen(key), key)) {
+			free(p);
+			return -1;
+		}
+	}
+	free(p);
+	return 0;
+}
+
+static void sync_folders(struct exporter *x)
+{
+	/* Deepest first, so a folder's entry is durable after its content. */
+	for (size_t i = x->nfolders; i-- > 0;)
+		q_fsync_folder(x->folder_list[i]);
+	q_fsync_folder(x->dir);
 }
 
 /* ---- committing, in input order ------------------------------------------------- */
@@ -752,6 +808,13 @@ static void commit(struct exporter *x, struct job *j)
 	j->outputs = NULL;
 	j->noutputs = 0;
 	drop_old_outputs(x, old, e->outputs, e->noutputs);
+	for (size_t i = 0; i < e->noutputs; i++)
+		if (note_folders(x, e->outputs[i])) {
+			struct q_error o;
+			q_error_init(&o);
+			oom(&o);
+			set_fatal(x, &o);
+		}
 	if (old && old->status == Q_ENTRY_FAILED)
 		unquarantine(x, in->rel);
 	x->processed++;
@@ -963,12 +1026,6 @@ fail:
 	return -1;
 }
 
-static int write_text(const char *path, const char *text, struct q_error *err)
-{
-	int written;
-	return q_write_if_changed(path, text, strlen(text), &written, err);
-}
-
 static json_t *table_counts(const struct exporter *x)
 {
 	json_t *t = json_object();
@@ -1064,6 +1121,7 @@ static int save_manifest(struct exporter *x, int complete, struct q_error *err)
 	size_t n;
 	json_t *live = NULL, *retired = NULL;
 	int rc = 0;
+	sync_folders(x);
 	if (merge_entries(x, complete, &all, &n))
 		return oom(err);
 	struct q_manifest m = x->m; /* borrows root, options and published */
@@ -1146,11 +1204,12 @@ static void write_summary(struct exporter *x, int code, int complete)
 	double s = seconds_since(&x->t0);
 	double mb = (double)x->bytes / 1e6;
 	json_t *o = json_pack(
-		"{s:o, s:b, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:i}", "run",
-		complete && x->have_run ? json_string(x->run) : json_null(), "complete", complete,
-		"exit", q_exit_code(code), "inputs", (json_int_t)x->in.count, "processed",
+		"{s:o, s:b, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:i}",
+		"run", complete && x->have_run ? json_string(x->run) : json_null(), "complete",
+		complete, "exit", q_exit_code(code), "inputs", (json_int_t)x->in.count, "processed",
 		(json_int_t)x->processed, "unchanged", (json_int_t)x->unchanged, "failed",
-		(json_int_t)x->failed, "removed", (json_int_t)x->removed, "pruned",
+		(json_int_t)x->failed, "failed_earlier", (json_int_t)x->failed_earlier, "removed",
+		(json_int_t)x->removed, "pruned",
 		(json_int_t)x->pruned, "documents",
 		(json_int_t)(x->upserted ? json_array_size(x->upserted) : 0), "bytes",
 		(json_int_t)x->bytes, "seconds", s, "mb_per_second", s > 0 ? mb / s : 0.0, "jobs",
@@ -1191,6 +1250,7 @@ static int setup(struct exporter *x, struct q_cmdline *cl, struct q_error *err)
 	x->tty = !x->log_json && isatty(STDERR_FILENO);
 	q_error_init(&x->fatal);
 	q_map_init(&x->run_ids);
+	q_map_init(&x->folders);
 	pthread_mutex_init(&x->mu, NULL);
 	pthread_cond_init(&x->work_cv, NULL);
 	pthread_cond_init(&x->done_cv, NULL);
@@ -1226,6 +1286,10 @@ static void teardown(struct exporter *x)
 	q_inputs_release(&x->in);
 	q_manifest_release(&x->m);
 	q_map_release(&x->run_ids);
+	q_map_release(&x->folders);
+	for (size_t i = 0; i < x->nfolders; i++)
+		free(x->folder_list[i]);
+	free(x->folder_list);
 	json_decref(x->upserted);
 	json_decref(x->options);
 	free(x->qdir);
@@ -1256,6 +1320,18 @@ static int run_export(struct exporter *x, struct q_error *err)
 	if ((rc = q_manifest_load(&x->m, x->manifest_path, err)) ||
 	    (rc = q_inputs_collect(&x->in, x->cl, skip, 2, x->m.root, err)))
 		return rc;
+	/* From here on a signal lets the documents in flight finish.  (Until
+	 * here it kills: nothing but the lock file has been written.) */
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &x->old_int);
+	sigaction(SIGTERM, &sa, &x->old_term);
+	x->caught = 1;
+	/* A file size limit (ulimit -f) is a write error, not a death. */
+	signal(SIGXFSZ, SIG_IGN);
 	q_export_clean(x->dir);
 	if ((rc = repair_latest(x, err)))
 		return rc;
@@ -1329,17 +1405,7 @@ int q_cmd_export(struct q_cmdline *cl, struct q_error *err)
 		teardown(&x);
 		return rc;
 	}
-	struct sigaction sa, old_int, old_term;
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
 	atomic_store(&stop_signal, 0);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	/* A file size limit (ulimit -f) is a write error, not a death. */
-	signal(SIGXFSZ, SIG_IGN);
-
 	rc = run_export(&x, err);
 	int sig = atomic_load(&stop_signal);
 	int complete = !rc && !sig && !x.fatal.code;
@@ -1378,8 +1444,10 @@ int q_cmd_export(struct q_cmdline *cl, struct q_error *err)
 		event(&x, "error", json_pack("{s:s, s:s}", "file", err->file, "message", err->message));
 	if (cl->summary)
 		write_summary(&x, rc, complete);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	if (x.caught) {
+		sigaction(SIGINT, &x.old_int, NULL);
+		sigaction(SIGTERM, &x.old_term, NULL);
+	}
 	q_export_unlock(lock);
 	teardown(&x);
 	return rc;

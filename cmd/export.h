@@ -104,9 +104,10 @@ size_t q_export_clean(const char *dir);
 int q_make_parent(const char *path, struct q_error *err);
 int q_make_dir(const char *dir, struct q_error *err);
 /* Writes path atomically unless it already holds exactly data (then it is
- * left alone: same bytes, same inode, same mtime).  *written tells which. */
+ * left alone: same bytes, same inode, same mtime).  *written tells which.
+ * Without sync_folder the caller fsyncs the folder (q_fsync_folder). */
 int q_write_if_changed(const char *path, const void *data, size_t len,
-		       int *written, struct q_error *err);
+		       int sync_folder, int *written, struct q_error *err);
 /* Removes a file and then the folders above it up to (not including)
  * stop that it leaves empty. */
 void q_remove_output(const char *path, const char *stop);

@@ -193,11 +193,12 @@ static json_t *str_or_null(const char *s)
 int q_manifest_save(const struct q_manifest *m, const char *path, struct q_error *err)
 {
 	json_t *inputs = json_array();
-	json_t *j = json_pack("{s:i, s:s, s:O, s:o, s:I, s:O, s:o}", "quarry_export",
+	json_t *j = json_pack("{s:i, s:s, s:o, s:o, s:I, s:o, s:o}", "quarry_export",
 			      MANIFEST_VERSION, "root", m->root ? m->root : "", "options",
-			      m->options ? m->options : json_object(), "run",
+			      m->options ? json_incref(m->options) : json_object(), "run",
 			      str_or_null(m->run), "runs", (json_int_t)m->runs, "published",
-			      m->published, "inputs", inputs);
+			      m->published ? json_incref(m->published) : json_array(), "inputs",
+			      inputs);
 	int bad = !j || !inputs;
 	for (size_t i = 0; i < m->count && !bad; i++) {
 		const struct q_entry *e = &m->entries[i];
@@ -336,15 +337,16 @@ static int same_content(const char *path, const void *data, size_t len)
 	return same;
 }
 
-int q_write_if_changed(const char *path, const void *data, size_t len, int *written,
-		       struct q_error *err)
+int q_write_if_changed(const char *path, const void *data, size_t len, int sync_folder,
+		       int *written, struct q_error *err)
 {
 	*written = 0;
 	if (same_content(path, data, len))
 		return 0;
 	int rc = q_make_parent(path, err);
 	if (!rc)
-		rc = q_write_atomic(path, data, len, err);
+		rc = sync_folder ? q_write_atomic(path, data, len, err)
+				 : q_write_atomic_nosync(path, data, len, err);
 	*written = rc == 0;
 	return rc;
 }

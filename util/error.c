@@ -47,6 +47,7 @@ int q_error_msg(struct q_error *err, int code, const char *file,
 
 void q_error_print(const struct q_error *err, FILE *out)
 {
+	flockfile(out); /* one line, even when threads print at once */
 	fputs("quarry: ", out);
 	if (err->file[0]) {
 		fputs(err->file, out);
@@ -58,6 +59,7 @@ void q_error_print(const struct q_error *err, FILE *out)
 		fputs(": ", out);
 	}
 	fprintf(out, "%s\n", err->message[0] ? err->message : "unknown error");
+	funlockfile(out);
 }
 
 int q_exit_code(int code)
@@ -78,6 +80,7 @@ int q_exit_code(int code)
 void q_warn(const char *file, const char *fmt, ...)
 {
 	va_list ap;
+	flockfile(stderr);
 	fputs("quarry: ", stderr);
 	if (file && file[0])
 		fprintf(stderr, "%s: ", file);
@@ -86,4 +89,5 @@ void q_warn(const char *file, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }

@@ -273,4 +273,15 @@ int q_atomic_write(struct q_atomic *a, const void *data, size_t len,
 int q_atomic_commit(struct q_atomic *a, struct q_error *err);
 void q_atomic_abort(struct q_atomic *a);
 
+/*
+ * For writers of many files into few folders: the same, but the folder is
+ * not fsynced after the rename.  The file's own data is (so the rename
+ * never exposes a torn file); the caller calls q_fsync_folder once for
+ * each folder it wrote into before it records the files as written.
+ */
+int q_atomic_commit_nosync(struct q_atomic *a, struct q_error *err);
+int q_write_atomic_nosync(const char *path, const void *data, size_t len,
+			  struct q_error *err);
+void q_fsync_folder(const char *dir);
+
 #endif
