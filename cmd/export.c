@@ -1199,7 +1199,8 @@ static int online_cores(void)
 	return n < 1 ? 1 : n > Q_MAX_JOBS ? Q_MAX_JOBS : (int)n;
 }
 
-static void write_summary(struct exporter *x, int code, int complete)
+/* The account of the run: --summary writes it, the JSON log ends with it. */
+static json_t *account(struct exporter *x, int code, int complete)
 {
 	double s = seconds_since(&x->t0);
 	double mb = (double)x->bytes / 1e6;
@@ -1209,13 +1210,17 @@ static void write_summary(struct exporter *x, int code, int complete)
 		complete, "exit", q_exit_code(code), "inputs", (json_int_t)x->in.count, "processed",
 		(json_int_t)x->processed, "unchanged", (json_int_t)x->unchanged, "failed",
 		(json_int_t)x->failed, "failed_earlier", (json_int_t)x->failed_earlier, "removed",
-		(json_int_t)x->removed, "pruned",
-		(json_int_t)x->pruned, "documents",
+		(json_int_t)x->removed, "pruned", (json_int_t)x->pruned, "documents",
 		(json_int_t)(x->upserted ? json_array_size(x->upserted) : 0), "bytes",
 		(json_int_t)x->bytes, "seconds", s, "mb_per_second", s > 0 ? mb / s : 0.0, "jobs",
 		x->nthreads);
 	if (o && (x->formats & (1u << F_CSV)) && complete && x->have_run)
 		json_object_set_new(o, "tables", table_counts(x));
+	return o;
+}
+
+static void write_summary(struct exporter *x, json_t *o)
+{
 	char *text = o ? json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6))
 		       : NULL;
 	char *line = text ? dup_printf("%s\n", text) : NULL;
@@ -1226,11 +1231,6 @@ static void write_summary(struct exporter *x, int code, int complete)
 			oom(&err);
 		print_error(x, &err);
 	}
-	if (o && x->log_json) {
-		json_object_del(o, "tables");
-		event(x, "done", json_incref(o));
-	}
-	json_decref(o);
 	free(text);
 	free(line);
 }
@@ -1442,8 +1442,14 @@ int q_cmd_export(struct q_cmdline *cl, struct q_error *err)
 		rc = Q_EPARTIAL;
 	if (rc && err->code && x.log_json)
 		event(&x, "error", json_pack("{s:s, s:s}", "file", err->file, "message", err->message));
+	json_t *acc = account(&x, rc, complete);
 	if (cl->summary)
-		write_summary(&x, rc, complete);
+		write_summary(&x, acc);
+	if (acc && x.log_json) {
+		json_object_del(acc, "tables");
+		event(&x, "done", json_incref(acc));
+	}
+	json_decref(acc);
 	if (x.caught) {
 		sigaction(SIGINT, &x.old_int, NULL);
 		sigaction(SIGTERM, &x.old_term, NULL);
