@@ -1262,6 +1262,17 @@ static int setup(struct exporter *x, struct q_cmdline *cl, struct q_error *err)
 		return q_error_msg(err, Q_EUSAGE, NULL,
 				   "export needs inputs: files, folders, @LISTFILE or - "
 				   "(see 'quarry export --help')");
+	/* A missing argument stops the run before the output folder is made
+	 * (the files a list names are checked once they are read). */
+	for (int i = 0; i < cl->nargs; i++) {
+		const char *a = cl->args[i];
+		struct stat st;
+		if (strcmp(a, "-") == 0)
+			continue;
+		a += a[0] == '@' && a[1];
+		if (stat(a, &st) != 0)
+			return q_error_msg(err, Q_ENOINPUT, a, "cannot open: %s", strerror(errno));
+	}
 	if (!cl->no_validate && !(x->schema = q_cmd_ir_schema(err)))
 		return err->code;
 	x->qdir = dup_printf("%s/.quarry", x->dir);
