@@ -1,7 +1,8 @@
 #!/bin/sh
 # run.sh BUILD — extraction throughput over ../shared/corpus replicated to
 # about 20 MB, against `wc -w` on the same input and compromise (npm) on a
-# 1 MB slice, as ratios in one run; then the share of each stage.
+# 1 MB slice, as ratios in one run; export of the corpus with -j1 and -j2
+# and their ratio; then the share of each stage.
 set -eu
 BUILD=${1:-build}
 CORPUS=../shared/corpus
@@ -62,5 +63,40 @@ if [ -d bench/node_modules/compromise ]; then
 else
 	echo "compromise: not installed (npm unavailable); ratio not measured"
 fi
+
+# quarry export of the corpus into a fresh folder, every format, -j1 and
+# -j2: on the disk of $TMPDIR (each file fsynced) and, when there is one,
+# on tmpfs (/dev/shm), where fsync costs nothing and the CPU work shows.
+echo
+export_seconds() { # export_seconds JOBS PARENT: best of three runs
+	best=""
+	for _ in 1 2 3; do
+		out=$(mktemp -d "$2/quarry-bench.XXXXXX")
+		s=$(date +%s.%N)
+		"$BUILD/quarry" export -j"$1" --exclude 'SOURCES*' --out "$out/x" "$CORPUS" 2>/dev/null
+		e=$(date +%s.%N)
+		rm -rf "$out"
+		t=$(calc "$e - $s")
+		if [ -z "$best" ] || [ "$(calc "$t < $best")" = 1 ]; then best=$t; fi
+	done
+	echo "$best"
+}
+cbytes=$(cat $files | wc -c)
+cdocs=$(echo "$files" | wc -l)
+cmb=$(calc "$cbytes / 1000000")
+printf 'quarry export of the corpus: %d documents, %.1f MB, json+ndjson+yaml+xml+csv, %d cores online\n' \
+	"$cdocs" "$cmb" "$(getconf _NPROCESSORS_ONLN)"
+for place in "${TMPDIR:-/tmp}" /dev/shm; do
+	[ -d "$place" ] && [ -w "$place" ] || continue
+	j1=$(export_seconds 1 "$place")
+	j2=$(export_seconds 2 "$place")
+	label=$([ "$place" = /dev/shm ] && echo "tmpfs" || echo "disk")
+	printf '%-34s %8.3f s %8.1f MB/s %8.0f docs/s\n' "export -j1 ($label)" "$j1" \
+		"$(calc "$cmb / $j1")" "$(calc "$cdocs / $j1")"
+	printf '%-34s %8.3f s %8.1f MB/s %8.0f docs/s\n' "export -j2 ($label)" "$j2" \
+		"$(calc "$cmb / $j2")" "$(calc "$cdocs / $j2")"
+	printf '%-34s %8.2fx\n' "export -j2 / -j1 ($label)" "$(calc "$j1 / $j2")"
+done
+
 echo
 "$BUILD/bench/bench_stages" --mb 20 $files

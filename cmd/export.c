@@ -128,7 +128,7 @@ struct exporter {
 	size_t failed_earlier; /* unchanged since they failed in an earlier run */
 	const char *dup_first, *dup_of; /* the first input that repeats another */
 	uint64_t bytes, total_bytes;
-	struct timespec t0, last_progress;
+	struct timespec start, t0, last_progress; /* t0: the second pass began */
 	struct sigaction old_int, old_term;
 	int caught;
 };
@@ -1202,7 +1202,7 @@ static int online_cores(void)
 /* The account of the run: --summary writes it, the JSON log ends with it. */
 static json_t *account(struct exporter *x, int code, int complete)
 {
-	double s = seconds_since(&x->t0);
+	double s = seconds_since(&x->start);
 	double mb = (double)x->bytes / 1e6;
 	json_t *o = json_pack(
 		"{s:o, s:b, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:f, s:i}",
@@ -1254,7 +1254,8 @@ static int setup(struct exporter *x, struct q_cmdline *cl, struct q_error *err)
 	pthread_mutex_init(&x->mu, NULL);
 	pthread_cond_init(&x->work_cv, NULL);
 	pthread_cond_init(&x->done_cv, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &x->t0);
+	clock_gettime(CLOCK_MONOTONIC, &x->start);
+	x->t0 = x->start;
 	if (!x->dir || !x->dir[0])
 		return q_error_msg(err, Q_EUSAGE, NULL,
 				   "export needs --out DIR (see 'quarry export --help')");
