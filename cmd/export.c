@@ -724,9 +724,13 @@ static void set_fatal(struct exporter *x, const struct q_error *e)
 	pthread_mutex_unlock(&x->mu);
 }
 
-/* Removes the files an entry listed that the new entry does not. */
+/*
+ * Removes the files an entry listed that the new entry does not.  While
+ * the workers run, folders left empty stay (a worker may be about to write
+ * into one); after them (tidy), they go.
+ */
 static void drop_old_outputs(struct exporter *x, const struct q_entry *old,
-			     char *const *keep, size_t nkeep)
+			     char *const *keep, size_t nkeep, int tidy)
 {
 	for (size_t i = 0; old && i < old->noutputs; i++) {
 		int kept = 0;
@@ -736,7 +740,7 @@ static void drop_old_outputs(struct exporter *x, const struct q_entry *old,
 			continue;
 		char *p = out_path(x, old->outputs[i]);
 		if (p)
-			q_remove_output(p, x->dir);
+			q_remove_output(p, tidy ? x->dir : NULL);
 		free(p);
 	}
 }
@@ -748,9 +752,9 @@ static void unquarantine(struct exporter *x, const char *rel)
 	char *a = dup_printf("%s/%s", x->cl->quarantine, rel);
 	char *b = dup_printf("%s/%s.error", x->cl->quarantine, rel);
 	if (a)
-		q_remove_output(a, x->cl->quarantine);
+		q_remove_output(a, NULL); /* workers may be writing beside it */
 	if (b)
-		q_remove_output(b, x->cl->quarantine);
+		q_remove_output(b, NULL);
 	free(a);
 	free(b);
 }
@@ -794,7 +798,7 @@ static void commit(struct exporter *x, struct job *j)
 		e->status = Q_ENTRY_FAILED;
 		e->reason = j->reason;
 		j->reason = NULL;
-		drop_old_outputs(x, old, NULL, 0);
+		drop_old_outputs(x, old, NULL, 0, 0);
 		x->failed++;
 		print_error(x, &j->err);
 		event(x, "failed", json_pack("{s:s, s:s}", "path", in->rel, "reason",
@@ -807,7 +811,7 @@ static void commit(struct exporter *x, struct job *j)
 	e->noutputs = j->noutputs;
 	j->outputs = NULL;
 	j->noutputs = 0;
-	drop_old_outputs(x, old, e->outputs, e->noutputs);
+	drop_old_outputs(x, old, e->outputs, e->noutputs, 0);
 	for (size_t i = 0; i < e->noutputs; i++)
 		if (note_folders(x, e->outputs[i])) {
 			struct q_error o;
@@ -994,7 +998,7 @@ static int merge_entries(struct exporter *x, int complete, struct q_entry **out,
 		int newly = old->status != Q_ENTRY_DELETED;
 		x->removed += newly;
 		if (x->cl->prune) {
-			drop_old_outputs(x, old, NULL, 0);
+			drop_old_outputs(x, old, NULL, 0, 1);
 			x->pruned++;
 		} else {
 			if (entry_copy(&all[n], old))

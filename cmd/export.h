@@ -109,7 +109,7 @@ int q_make_dir(const char *dir, struct q_error *err);
 int q_write_if_changed(const char *path, const void *data, size_t len,
 		       int sync_folder, int *written, struct q_error *err);
 /* Removes a file and then the folders above it up to (not including)
- * stop that it leaves empty. */
+ * stop that it leaves empty (none when stop is NULL). */
 void q_remove_output(const char *path, const char *stop);
 
 #endif

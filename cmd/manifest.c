@@ -353,7 +353,7 @@ int q_write_if_changed(const char *path, const void *data, size_t len, int sync_
 
 void q_remove_output(const char *path, const char *stop)
 {
-	if (unlink(path) != 0 && errno != ENOENT)
+	if ((unlink(path) != 0 && errno != ENOENT) || !stop)
 		return;
 	char *dir = strdup(path);
 	size_t n = strlen(stop);
