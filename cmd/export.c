@@ -115,6 +115,7 @@ struct exporter {
 	int ndjson_open;
 	struct q_atomic tables[Q_CSV_TABLE_COUNT];
 	int tables_open;
+	struct q_buf pending[1 + Q_CSV_TABLE_COUNT]; /* NDJSON, then each table */
 	size_t rows[Q_CSV_TABLE_COUNT];
 	struct q_map run_ids;	/* doc ids in this run -> their input's rel */
 	struct q_map folders;	/* folders written into, to fsync once */
@@ -759,15 +760,39 @@ static void unquarantine(struct exporter *x, const char *rel)
 	free(b);
 }
 
+/* The run's files are written in batches, not a system call per document. */
+#define SINK_BATCH ((size_t)64 << 10)
+
+static struct q_atomic *sink(struct exporter *x, int k)
+{
+	return k == 0 ? &x->ndjson : &x->tables[k - 1];
+}
+
+static int sink_flush(struct exporter *x, int k, struct q_error *err)
+{
+	struct q_buf *b = &x->pending[k];
+	int rc = b->failed ? q_error_msg(err, Q_ENOMEM, NULL, "out of memory")
+			   : b->len ? q_atomic_write(sink(x, k), b->data, b->len, err) : 0;
+	q_buf_reset(b);
+	return rc;
+}
+
+static int sink_put(struct exporter *x, int k, const char *data, size_t len,
+		    struct q_error *err)
+{
+	q_buf_append(&x->pending[k], data, len);
+	return x->pending[k].len >= SINK_BATCH ? sink_flush(x, k, err) : 0;
+}
+
 static int append_run(struct exporter *x, struct job *j, struct q_error *err)
 {
 	int rc = 0;
 	if (x->ndjson_open)
-		rc = q_atomic_write(&x->ndjson, j->ndjson.data, j->ndjson.len, err);
+		rc = sink_put(x, 0, j->ndjson.data ? j->ndjson.data : "", j->ndjson.len, err);
 	for (int t = 0; t < x->tables_open && !rc && j->csv; t++) {
 		size_t len, rows;
 		const char *data = q_csv_tables_rows(j->csv, t, &len, &rows);
-		rc = len ? q_atomic_write(&x->tables[t], data, len, err) : 0;
+		rc = sink_put(x, 1 + t, data, len, err);
 		x->rows[t] += rows;
 	}
 	return rc;
@@ -1045,10 +1070,12 @@ static int finish_run(struct exporter *x, json_t *retired, struct q_error *err)
 	json_t *deletes = sorted_union(retired, x->upserted);
 	if (!deletes)
 		return oom(err);
-	if (x->ndjson_open) {
+	if (x->ndjson_open && !(rc = sink_flush(x, 0, err))) {
 		x->ndjson_open = 0;
 		rc = q_atomic_commit(&x->ndjson, err);
 	}
+	for (int t = 0; t < x->tables_open && !rc; t++)
+		rc = sink_flush(x, 1 + t, err);
 	if (!rc && x->tables_open) {
 		int n = x->tables_open;
 		x->tables_open = 0;
@@ -1254,6 +1281,8 @@ static int setup(struct exporter *x, struct q_cmdline *cl, struct q_error *err)
 	x->tty = !x->log_json && isatty(STDERR_FILENO);
 	q_error_init(&x->fatal);
 	q_map_init(&x->run_ids);
+	for (int k = 0; k <= Q_CSV_TABLE_COUNT; k++)
+		q_buf_init(&x->pending[k], 0);
 	q_map_init(&x->folders);
 	pthread_mutex_init(&x->mu, NULL);
 	pthread_cond_init(&x->work_cv, NULL);
@@ -1302,6 +1331,8 @@ static void teardown(struct exporter *x)
 	q_inputs_release(&x->in);
 	q_manifest_release(&x->m);
 	q_map_release(&x->run_ids);
+	for (int k = 0; k <= Q_CSV_TABLE_COUNT; k++)
+		q_buf_release(&x->pending[k]);
 	q_map_release(&x->folders);
 	for (size_t i = 0; i < x->nfolders; i++)
 		free(x->folder_list[i]);
@@ -1316,14 +1347,31 @@ static void teardown(struct exporter *x)
 	pthread_cond_destroy(&x->done_cv);
 }
 
-/* Puts DIR/latest right when a kill came between it and the manifest. */
+/* Puts DIR/latest back when it is gone or names no complete run. */
 static int repair_latest(struct exporter *x, struct q_error *err)
 {
 	if (!x->m.run[0])
 		return 0;
 	char *p = dup_printf("%s/latest", x->dir);
 	char *text = dup_printf("%s\n", x->m.run);
-	int rc = p && text ? write_text(p, text, err) : oom(err);
+	char named[Q_RUN_ID_LEN + 2] = "";
+	int rc = 0;
+	if (!p || !text) {
+		rc = oom(err);
+	} else {
+		FILE *f = fopen(p, "re");
+		if (f) {
+			if (!fgets(named, sizeof(named), f))
+				named[0] = '\0';
+			fclose(f);
+		}
+		named[strcspn(named, "\n")] = '\0';
+		char *rec = strlen(named) == Q_RUN_ID_LEN ? dup_printf("%s/runs/%s.json", x->dir, named)
+							   : NULL;
+		if (!rec || access(rec, F_OK) != 0)
+			rc = write_text(p, text, err);
+		free(rec);
+	}
 	free(p);
 	free(text);
 	return rc;
