@@ -166,13 +166,9 @@ static void clear_progress(struct exporter *x)
 		fputs("\r\033[K", stderr);
 }
 
-/* Steals fields. */
-static void event(struct exporter *x, const char *name, json_t *fields)
+/* One JSON object on one line of stderr; steals fields. */
+static void emit_event(const char *name, json_t *fields)
 {
-	if (!x->log_json) {
-		json_decref(fields);
-		return;
-	}
 	char when[32];
 	struct timespec now;
 	struct tm tm;
@@ -183,12 +179,37 @@ static void event(struct exporter *x, const char *name, json_t *fields)
 	if (o && fields)
 		json_object_update(o, fields);
 	json_decref(fields);
-	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	char *s = o ? json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) : NULL;
 	json_decref(o);
 	if (s) {
 		fprintf(stderr, "%s\n", s);
 		free(s);
 	}
+}
+
+static void event(struct exporter *x, const char *name, json_t *fields)
+{
+	if (x->log_json)
+		emit_event(name, fields);
+	else
+		json_decref(fields);
+}
+
+/* Warnings of the extraction and the converters, on any thread: JSON
+ * events in a JSON log, lines that first clear the progress bar on a
+ * terminal. */
+static void warning_event(const char *file, const char *message)
+{
+	emit_event("warning", json_pack("{s:o, s:s}", "file", file ? json_string(file) : json_null(),
+					"message", message));
+}
+
+static void warning_on_tty(const char *file, const char *message)
+{
+	flockfile(stderr);
+	fprintf(stderr, "\r\033[Kquarry: %s%swarning: %s\n", file ? file : "", file ? ": " : "",
+		message);
+	funlockfile(stderr);
 }
 
 static void print_error(struct exporter *x, const struct q_error *e)
@@ -217,12 +238,14 @@ static void progress(struct exporter *x, int force)
 	for (size_t i = 0; i < 20; i++)
 		bar[i] = i < fill ? '#' : '.';
 	bar[20] = '\0';
+	flockfile(stderr);
 	if (eta >= 0)
 		fprintf(stderr, "\r\033[K[%s] %zu/%zu documents  %.1f MB/s  ETA %ld:%02ld", bar, done,
 			x->ntodo, rate, eta / 60, eta % 60);
 	else
 		fprintf(stderr, "\r\033[K[%s] %zu/%zu documents", bar, done, x->ntodo);
 	fflush(stderr);
+	funlockfile(stderr);
 }
 
 /* ---- paths ------------------------------------------------------------------ */
@@ -1470,6 +1493,10 @@ int q_cmd_export(struct q_cmdline *cl, struct q_error *err)
 		return rc;
 	}
 	atomic_store(&stop_signal, 0);
+	if (x.log_json)
+		q_warn_set_handler(warning_event);
+	else if (x.tty)
+		q_warn_set_handler(warning_on_tty);
 	rc = run_export(&x, err);
 	int sig = atomic_load(&stop_signal);
 	int complete = !rc && !sig && !x.fatal.code;
@@ -1514,6 +1541,7 @@ int q_cmd_export(struct q_cmdline *cl, struct q_error *err)
 		event(&x, "done", json_incref(acc));
 	}
 	json_decref(acc);
+	q_warn_set_handler(NULL);
 	if (x.caught) {
 		sigaction(SIGINT, &x.old_int, NULL);
 		sigaction(SIGTERM, &x.old_term, NULL);

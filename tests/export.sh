@@ -173,6 +173,18 @@ check "--log-format json: every stderr line is a JSON event" \
 	sh -c "jq -e -s 'length > 3 and all(.[]; has(\"event\") and has(\"time\"))' '$tmp/log' >/dev/null &&
 		jq -e -s 'map(select(.event == \"failed\")) | length == 2' '$tmp/log' >/dev/null &&
 		jq -e -s 'map(select(.event == \"done\")) | .[0].processed == 2' '$tmp/log' >/dev/null"
+mkdir -p "$tmp/warn"
+printf -- '---\ndate: someday\n---\n\nThe harbor reopened. Ships waited.\n' >"$tmp/warn/a.txt"
+"$QUARRY" export --log-format json --out "$tmp/wout" "$tmp/warn" 2>"$tmp/log"
+check "--log-format json: the extraction's warnings are events too" \
+	sh -c "jq -e -s 'all(.[]; has(\"event\")) and (map(select(.event == \"warning\")) | .[0].message | test(\"someday\"))' '$tmp/log' >/dev/null"
+if command -v script >/dev/null 2>&1; then
+	script -qec "'$QUARRY' export -j1 --out '$tmp/tty' '$in'" /dev/null >"$tmp/tty.out" 2>&1
+	check "on a terminal: a progress bar with documents, MB/s and ETA" \
+		sh -c "tr '\\r' '\\n' <'$tmp/tty.out' | grep -q '\\] 5/5 documents .* MB/s  ETA '"
+else
+	skip "progress bar: script(1) is not installed"
+fi
 (cd "$in" && find . -name '*.txt' ! -path '*/.*' | sort) | sed "s|^\\.|$in|" >"$tmp/list"
 "$QUARRY" export --out "$tmp/list1" "@$tmp/list" 2>/dev/null
 "$QUARRY" export --out "$tmp/list2" - <"$tmp/list" 2>/dev/null

@@ -77,9 +77,24 @@ int q_exit_code(int code)
 	return exits[cat];
 }
 
+static void (*warn_handler)(const char *file, const char *message);
+
+void q_warn_set_handler(void (*fn)(const char *file, const char *message))
+{
+	warn_handler = fn;
+}
+
 void q_warn(const char *file, const char *fmt, ...)
 {
 	va_list ap;
+	if (warn_handler) {
+		char message[Q_ERROR_MESSAGE_MAX];
+		va_start(ap, fmt);
+		vsnprintf(message, sizeof(message), fmt, ap);
+		va_end(ap);
+		warn_handler(file && file[0] ? file : NULL, message);
+		return;
+	}
 	flockfile(stderr);
 	fputs("quarry: ", stderr);
 	if (file && file[0])

@@ -73,6 +73,10 @@ void q_error_print(const struct q_error *err, FILE *out);
 int q_exit_code(int code);
 /* Warnings share the error line's shape: "quarry: FILE: warning: …". */
 void q_warn(const char *file, const char *fmt, ...) Q_PRINTF(2, 3);
+/* Sends warnings to fn (file may be NULL) instead of stderr, or back to
+ * stderr when fn is NULL.  Set it before threads start, not while they
+ * warn. */
+void q_warn_set_handler(void (*fn)(const char *file, const char *message));
 
 /* ---- arena --------------------------------------------------------- */
 
