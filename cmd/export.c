@@ -847,6 +847,13 @@ static void commit(struct exporter *x, struct job *j)
 		e->reason = j->reason;
 		j->reason = NULL;
 		drop_old_outputs(x, old, NULL, 0, 0);
+		/* What it wrote before it failed (a later format, its CSV) goes too. */
+		for (size_t i = 0; i < j->noutputs; i++) {
+			char *p = out_path(x, j->outputs[i]);
+			if (p)
+				q_remove_output(p, NULL);
+			free(p);
+		}
 		x->failed++;
 		print_error(x, &j->err);
 		event(x, "failed", json_pack("{s:s, s:s}", "path", in->rel, "reason",
