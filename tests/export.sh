@@ -271,6 +271,23 @@ else
 		sh -c "[ $rc -eq 0 ] && diff -r -x lock '$tmp/term' '$tmp/term-clean' >/dev/null"
 fi
 
+# SIGINT (Ctrl-C) the same way, with its own status.
+"$QUARRY" export -j2 --out "$tmp/int" "$many" 2>"$tmp/err" &
+bg=$!
+wait_files "$tmp/int" 10 $bg
+kill -INT $bg
+wait $bg
+rc=$?
+bg=""
+if [ $rc -eq 0 ]; then
+	skip "SIGINT: the run ended before the signal"
+else
+	check "SIGINT: exit 130, the manifest written, no temporary file" \
+		sh -c "[ $rc -eq 130 ] && grep -q 'interrupted by SIGINT' '$tmp/err' &&
+			jq -e '[.inputs[] | select(.run == null)] | length > 0' '$tmp/int/.quarry/manifest.json' >/dev/null &&
+			[ -z \"\$(find '$tmp/int' -name '*.tmp.*')\" ]"
+fi
+
 # ---- kill -9 at random moments -----------------------------------------------------
 
 if [ -d "$CORPUS" ]; then
