@@ -1441,8 +1441,9 @@ static int run_export(struct exporter *x, struct q_error *err)
 	pthread_t *th = calloc((size_t)x->nthreads, sizeof(*th));
 	if (!th)
 		return oom(err);
-	/* The first pass: the threads and this one. */
-	size_t started = start_threads(x, n ? n - 1 : 0, scan_worker, th);
+	/* The first pass: -j threads, this one among them. */
+	size_t helpers = (size_t)x->nthreads - 1;
+	size_t started = start_threads(x, helpers < n ? helpers : n, scan_worker, th);
 	scan_worker(x);
 	join_threads(th, started);
 	if (atomic_load(&stop_signal)) {
