@@ -333,6 +333,47 @@ else
 	skip "kill -9: $CORPUS is absent"
 fi
 
+# ---- write, fsync and rename failing, through an LD_PRELOAD shim ------------------
+
+shim="$BUILD/tests/shim/fail_io.so"
+if [ -f "$shim" ]; then
+	fin="$tmp/fin"
+	mkdir -p "$fin/d"
+	cp fixtures/sample/*.txt "$fin/d/"
+	printf 'Title: A\n\nOne short note.\n' >"$fin/a.txt"
+	"$QUARRY" export -j2 --incremental --out "$tmp/fbase" "$fin" 2>/dev/null
+	echo "A line added." >>"$fin/d/news.txt"
+	printf 'Title: B\n\nAnother note.\n' >"$fin/b.txt"
+	rm "$fin/a.txt"
+	cp -r "$tmp/fbase" "$tmp/fexp"
+	"$QUARRY" export -j2 --incremental --out "$tmp/fexp" "$fin" 2>/dev/null
+	bad_specs=""
+	for spec in write:1 write:4 write:9 write:15 fsync:1 fsync:5 fsync:12 rename:1 rename:4 rename:9 rename:14; do
+		fo="$tmp/f-$spec"
+		cp -r "$tmp/fbase" "$fo"
+		QUARRY_FAIL=$spec LD_PRELOAD="$(pwd)/$shim" ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
+			"$QUARRY" export -j2 --incremental --out "$fo" "$fin" 2>"$tmp/err"
+		rc=$?
+		why=""
+		case $rc in 0 | 73 | 74) ;; *) why="exit $rc" ;; esac
+		[ $rc -ne 0 ] && ! grep -q "$fo/.*: cannot write: \(No space left on device\|Input/output error\)" "$tmp/err" &&
+			why="$why message '$(head -1 "$tmp/err")'"
+		[ -n "$(strays "$fo")" ] && why="$why strays"
+		jq -e . "$fo/.quarry/manifest.json" >/dev/null 2>&1 || why="$why manifest"
+		for f in $(jq -r '.inputs[] | select(.status == "ok") | .outputs[]' "$fo/.quarry/manifest.json" 2>/dev/null); do
+			[ -s "$fo/$f" ] || why="$why missing:$f"
+		done
+		"$QUARRY" export -j2 --incremental --out "$fo" "$fin" 2>/dev/null
+		same_tree "$fo" "$tmp/fexp" || why="$why differs-after-rerun"
+		[ -n "$why" ] && bad_specs="$bad_specs [$spec:$why]"
+	done
+	check "the N-th write, fsync or rename failing: exit 73/74 naming the file, no partial file, the manifest consistent, the next run as a clean one" \
+		test -z "$bad_specs"
+	[ -n "$bad_specs" ] && echo "  $bad_specs"
+else
+	skip "fault injection: $shim is not built"
+fi
+
 # ---- a read-only output folder --------------------------------------------------------
 
 ro="$tmp/ro"
