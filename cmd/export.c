@@ -10,7 +10,7 @@
  * and XML files of its document itself, all atomically — while the main
  * thread commits the results in input order: the NDJSON line, the CSV
  * rows and the manifest entry.  So the output never depends on -j or on
- * which thread was quicker, and at most 2 × N documents are in memory.
+ * which thread was quicker, and at most 8 × N documents are in memory.
  *
  * The run's NDJSON file and CSV tables grow in temporary files; only a
  * run that gets to its end renames them into place, then writes its run
@@ -1434,7 +1434,9 @@ static int run_export(struct exporter *x, struct q_error *err)
 	x->todo = calloc(n + 1, sizeof(*x->todo));
 	x->next_entries = calloc(n + 1, sizeof(*x->next_entries));
 	x->touched = calloc(n + 1, 1);
-	x->window = 2 * (size_t)x->nthreads;
+	/* Results wait here for their turn: room for 8 per worker keeps the
+	 * workers busy while a long document holds up the commit. */
+	x->window = 8 * (size_t)x->nthreads;
 	x->slots = calloc(x->window, sizeof(*x->slots));
 	if (!x->scan || !x->todo || !x->next_entries || !x->touched || !x->slots)
 		return oom(err);
