@@ -23,6 +23,8 @@ TEST_SRCS := $(wildcard tests/*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 # Helpers the shell tests call (not tests themselves).
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
+# LD_PRELOAD shims for fault injection (shared objects, outside the library).
+SHIMS := $(patsubst tests/shim/%.c,$(BUILD)/tests/shim/%.so,$(wildcard tests/shim/*.c))
 BENCH_BINS := $(BUILD)/bench/bench_stages
 # Scorers of make eval that need the library.
 EVAL_BINS := $(patsubst eval/%.c,$(BUILD)/eval/%,$(wildcard eval/*.c))
@@ -73,6 +75,10 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
+$(BUILD)/tests/shim/%.so: tests/shim/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -fPIC -shared -o $@ $< -ldl
+
 # The fuzz targets are compiled into their corpus replay.
 $(BUILD)/tests/test_fuzz_replay: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
 
@@ -91,7 +97,7 @@ test: deps
 	$(MAKE) --no-print-directory check-asan || status=1; \
 	exit $$status
 
-check: all $(TEST_BINS) $(TOOL_BINS)
+check: all $(TEST_BINS) $(TOOL_BINS) $(SHIMS)
 	@tests/run.sh $(BUILD)
 
 check-asan:

@@ -16,6 +16,9 @@
 
 #define Q_VERSION "0.1.0"
 
+/* export: at most this many worker threads (-j). */
+#define Q_MAX_JOBS 256
+
 /* Runs the whole command; returns the process exit code. */
 int q_cmd_main(int argc, char **argv);
 
@@ -25,6 +28,7 @@ enum q_command_bit {
 	Q_CMD_VALIDATE = 1u << 1,
 	Q_CMD_SCHEMA = 1u << 2,
 	Q_CMD_CONVERT = 1u << 3,
+	Q_CMD_EXPORT = 1u << 4,
 };
 
 /* What the command line said, after parsing. */
@@ -46,15 +50,30 @@ struct q_cmdline {
 	int help;
 	char **args; /* positional arguments */
 	int nargs;
+	/* export */
+	const char *out_dir;	/* --out DIR */
+	const char *formats;	/* --formats LIST */
+	int jobs;		/* -j N; 0: one per online core */
+	int incremental;	/* --incremental */
+	int prune;		/* --prune */
+	const char *quarantine; /* --quarantine DIR */
+	const char *summary;	/* --summary FILE */
+	int log_json;		/* --log-format json */
+	char **include;		/* --include GLOB, repeatable */
+	int ninclude;
+	char **exclude; /* --exclude GLOB, repeatable */
+	int nexclude;
 };
 
 /*
  * Parses argv[first..argc) for command `bit`; positional arguments are
- * collected in cl->args (which the caller frees).  Usage errors are
+ * collected in cl->args, --include and --exclude in cl->include and
+ * cl->exclude (which the caller frees: q_options_release).  Usage errors are
  * Q_EUSAGE with a one-line message.
  */
 int q_options_parse(int argc, char **argv, int first, unsigned bit,
 		    struct q_cmdline *cl, struct q_error *err);
+void q_options_release(struct q_cmdline *cl);
 /* Prints the options of command `bit` as --help shows them. */
 void q_options_help(unsigned bit, FILE *out);
 
@@ -62,6 +81,7 @@ int q_cmd_extract(struct q_cmdline *cl, struct q_error *err);
 int q_cmd_validate(struct q_cmdline *cl, struct q_error *err);
 int q_cmd_schema(struct q_cmdline *cl, struct q_error *err);
 int q_cmd_convert(struct q_cmdline *cl, struct q_error *err);
+int q_cmd_export(struct q_cmdline *cl, struct q_error *err);
 
 /*
  * Where extract and convert write: one file or stdout for JSON, NDJSON,

@@ -37,6 +37,21 @@ static const struct command commands[] = {
 	 "schema and the document's own consistency (offsets, texts, counts), or\n"
 	 "against --schema SCHEMA (JSON Schema draft 2020-12).  Prints nothing when\n"
 	 "every file is valid; otherwise one line per problem, and exits 65.\n"},
+	{"export", Q_CMD_EXPORT, q_cmd_export,
+	 "quarry export --out DIR [OPTIONS] INPUT...",
+	 "extract folders of documents into an output folder, for cron and warehouses",
+	 "Extracts every INPUT (a file, a folder taken recursively, @LISTFILE or '-'\n"
+	 "for paths one a line) into DIR: one JSON, YAML and XML file per document\n"
+	 "under DIR/json, DIR/yaml and DIR/xml mirroring the input tree, and per run\n"
+	 "one NDJSON file (DIR/ndjson/RUN.ndjson) and one CSV table set\n"
+	 "(DIR/csv/RUN/); DIR/latest names the last complete run.  The manifest\n"
+	 "DIR/.quarry/manifest.json records every input: path, size, SHA-256,\n"
+	 "outputs, status.  With --incremental only new and changed inputs are\n"
+	 "extracted.  Every file is written atomically; a second run on DIR at the\n"
+	 "same time exits 75; SIGINT and SIGTERM finish the documents in flight and\n"
+	 "exit 130 and 143; the next run finishes what a killed one left.  Inputs\n"
+	 "that fail are recorded (and copied to --quarantine) and the exit status is\n"
+	 "1.  Output is byte-identical whatever -j is.\n"},
 	{"schema", Q_CMD_SCHEMA, q_cmd_schema, "quarry schema [NAME]",
 	 "print a shipped schema or SQL DDL (default: the quarry document schema)",
 	 "Prints the schema named NAME as built into quarry; --list shows the names.\n"
@@ -101,7 +116,7 @@ static int run_command(const struct command *c, int argc, char **argv)
 	}
 	if (rc && err.code)
 		q_error_print(&err, stderr);
-	free(cl.args);
+	q_options_release(&cl);
 	return rc ? q_exit_code(rc) : 0;
 }
 

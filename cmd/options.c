@@ -29,6 +29,16 @@ enum option_id {
 	OPT_FROM,
 	OPT_TABLE,
 	OPT_CSV_PROFILE,
+	OPT_OUT,
+	OPT_FORMATS,
+	OPT_JOBS,
+	OPT_INCREMENTAL,
+	OPT_PRUNE,
+	OPT_QUARANTINE,
+	OPT_SUMMARY,
+	OPT_LOG_FORMAT,
+	OPT_INCLUDE,
+	OPT_EXCLUDE,
 };
 
 struct option {
@@ -40,34 +50,56 @@ struct option {
 	const char *help;
 };
 
-#define ALL_COMMANDS (Q_CMD_EXTRACT | Q_CMD_VALIDATE | Q_CMD_SCHEMA | Q_CMD_CONVERT)
+#define ALL_COMMANDS (Q_CMD_EXTRACT | Q_CMD_VALIDATE | Q_CMD_SCHEMA | Q_CMD_CONVERT | Q_CMD_EXPORT)
 #define WRITERS (Q_CMD_EXTRACT | Q_CMD_CONVERT)
+#define DOC_WRITERS (Q_CMD_EXTRACT | Q_CMD_CONVERT | Q_CMD_EXPORT)
+#define EXTRACTORS (Q_CMD_EXTRACT | Q_CMD_EXPORT)
 
 static const struct option options[] = {
-	{OPT_COMPACT, "compact", 0, NULL, WRITERS,
+	{OPT_COMPACT, "compact", 0, NULL, DOC_WRITERS,
 	 "write JSON on one line instead of indented"},
-	{OPT_CSV_PROFILE, "csv-profile", 0, "PROFILE", WRITERS,
+	{OPT_CSV_PROFILE, "csv-profile", 0, "PROFILE", DOC_WRITERS,
 	 "CSV for a loader: rfc4180 (default), postgres, bigquery, snowflake, duckdb"},
-	{OPT_DATE, "date", 0, "YYYY-MM-DD", Q_CMD_EXTRACT,
+	{OPT_DATE, "date", 0, "YYYY-MM-DD", EXTRACTORS,
 	 "reference date for relative dates (default: the document's own date)"},
+	{OPT_EXCLUDE, "exclude", 0, "GLOB", Q_CMD_EXPORT,
+	 "skip inputs matching GLOB (the file name, or the path when GLOB has a '/'); repeatable"},
 	{OPT_FORMAT, "format", 'f', "FORMAT", Q_CMD_EXTRACT,
 	 "output format: json (default), ndjson, yaml, xml or csv"},
+	{OPT_FORMATS, "formats", 0, "LIST", Q_CMD_EXPORT,
+	 "formats to write, comma-separated (default: json,ndjson,yaml,xml,csv)"},
 	{OPT_FROM, "from", 0, "FORMAT", Q_CMD_CONVERT,
 	 "input format (default: from the file name, else its first bytes)"},
 	{OPT_HELP, "help", 'h', NULL, ALL_COMMANDS, "show this help and exit"},
+	{OPT_INCLUDE, "include", 0, "GLOB", Q_CMD_EXPORT,
+	 "take only inputs matching GLOB (as --exclude); repeatable"},
+	{OPT_INCREMENTAL, "incremental", 0, NULL, Q_CMD_EXPORT,
+	 "process only inputs that are new or changed since the last run (by content)"},
+	{OPT_JOBS, "jobs", 'j', "N", Q_CMD_EXPORT,
+	 "worker threads (default: one per online core)"},
 	{OPT_LIST, "list", 0, NULL, Q_CMD_SCHEMA, "list the names of the shipped schemas"},
-	{OPT_LOSSY, "lossy", 0, NULL, Q_CMD_EXTRACT,
+	{OPT_LOG_FORMAT, "log-format", 0, "FORMAT", Q_CMD_EXPORT,
+	 "text (default) or json: one JSON object per event line on stderr"},
+	{OPT_LOSSY, "lossy", 0, NULL, EXTRACTORS,
 	 "replace invalid UTF-8 and NUL bytes with U+FFFD (with a warning) instead of failing"},
 	{OPT_MAX_SIZE, "max-size", 0, "BYTES", ALL_COMMANDS & ~Q_CMD_SCHEMA,
 	 "refuse inputs larger than BYTES (suffixes K, M, G; default 64M, convert 2G)"},
-	{OPT_NO_VALIDATE, "no-validate", 0, NULL, WRITERS,
+	{OPT_NO_VALIDATE, "no-validate", 0, NULL, DOC_WRITERS,
 	 "do not validate the output against the schema before writing it"},
+	{OPT_OUT, "out", 0, "DIR", Q_CMD_EXPORT,
+	 "the output folder (required): see 'Running from cron' in quarry(1)"},
 	{OPT_OUTPUT, "output", 'o', "FILE", WRITERS,
 	 "write to FILE (atomically) instead of standard output; a folder for CSV tables"},
+	{OPT_PRUNE, "prune", 0, NULL, Q_CMD_EXPORT,
+	 "remove the outputs of inputs that were deleted"},
+	{OPT_QUARANTINE, "quarantine", 0, "DIR", Q_CMD_EXPORT,
+	 "copy inputs that fail into DIR, each beside a .error file saying why"},
 	{OPT_SCHEMA, "schema", 's', "SCHEMA", Q_CMD_VALIDATE,
 	 "validate against this JSON Schema file instead of the quarry schema"},
 	{OPT_STRICT_FORMATS, "strict-formats", 0, NULL, Q_CMD_VALIDATE,
 	 "treat \"format\" keywords (date, uri, email, …) as assertions"},
+	{OPT_SUMMARY, "summary", 0, "FILE", Q_CMD_EXPORT,
+	 "write the run's account to FILE as JSON (counts, bytes, seconds, throughput)"},
 	{OPT_TABLE, "table", 0, "NAME", WRITERS,
 	 "CSV of quarry documents: write only table NAME, to the output"},
 	{OPT_TO, "to", 't', "FORMAT", Q_CMD_CONVERT,
@@ -82,6 +114,7 @@ static const char *command_name(unsigned bit)
 	case Q_CMD_EXTRACT: return "extract";
 	case Q_CMD_VALIDATE: return "validate";
 	case Q_CMD_CONVERT: return "convert";
+	case Q_CMD_EXPORT: return "export";
 	default: return "schema";
 	}
 }
@@ -113,6 +146,33 @@ static int valid_iso_day(const char *s)
 	    s[4] != '-' || s[7] != '-')
 		return 0;
 	return q_date_valid(y, m, d);
+}
+
+/* "json,csv": every name a format, none twice. */
+static int valid_format_list(const char *s)
+{
+	unsigned seen = 0;
+	if (!*s)
+		return 0;
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		char name[16];
+		if (n == 0 || n >= sizeof(name))
+			return 0;
+		memcpy(name, s, n);
+		name[n] = '\0';
+		int k = -1;
+		for (int i = 0; q_formats[i].name; i++)
+			if (strcmp(q_formats[i].name, name) == 0)
+				k = i;
+		if (k < 0 || (seen & (1u << k)))
+			return 0;
+		seen |= 1u << k;
+		s += n;
+		if (*s == ',' && *++s == '\0')
+			return 0;
+	}
+	return 1;
 }
 
 static int usage(struct q_error *err, unsigned bit, const char *fmt, const char *what)
@@ -158,6 +218,32 @@ static int apply(const struct option *o, const char *value, unsigned bit,
 	case OPT_STRICT_FORMATS: cl->format_assert = 1; break;
 	case OPT_LIST: cl->list = 1; break;
 	case OPT_HELP: cl->help = 1; break;
+	case OPT_OUT: cl->out_dir = value; break;
+	case OPT_FORMATS:
+		if (!valid_format_list(value))
+			return usage(err, bit, "--formats wants a comma-separated list of json, ndjson, yaml, xml and csv, not '%s'", value);
+		cl->formats = value;
+		break;
+	case OPT_JOBS: {
+		char *end;
+		errno = 0;
+		long n = strtol(value, &end, 10);
+		if (errno || end == value || *end || n < 1 || n > Q_MAX_JOBS)
+			return usage(err, bit, "-j wants a number of threads from 1 to 256, not '%s'", value);
+		cl->jobs = (int)n;
+		break;
+	}
+	case OPT_INCREMENTAL: cl->incremental = 1; break;
+	case OPT_PRUNE: cl->prune = 1; break;
+	case OPT_QUARANTINE: cl->quarantine = value; break;
+	case OPT_SUMMARY: cl->summary = value; break;
+	case OPT_LOG_FORMAT:
+		if (strcmp(value, "text") != 0 && strcmp(value, "json") != 0)
+			return usage(err, bit, "--log-format wants text or json, not '%s'", value);
+		cl->log_json = strcmp(value, "json") == 0;
+		break;
+	case OPT_INCLUDE: cl->include[cl->ninclude++] = (char *)value; break;
+	case OPT_EXCLUDE: cl->exclude[cl->nexclude++] = (char *)value; break;
 	}
 	return 0;
 }
@@ -184,7 +270,9 @@ int q_options_parse(int argc, char **argv, int first, unsigned bit,
 {
 	int only_args = 0;
 	cl->args = calloc((size_t)argc + 1, sizeof(char *));
-	if (!cl->args)
+	cl->include = calloc((size_t)argc + 1, sizeof(char *));
+	cl->exclude = calloc((size_t)argc + 1, sizeof(char *));
+	if (!cl->args || !cl->include || !cl->exclude)
 		return q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
 	for (int i = first; i < argc; i++) {
 		char *a = argv[i];
@@ -225,6 +313,14 @@ int q_options_parse(int argc, char **argv, int first, unsigned bit,
 			return rc;
 	}
 	return 0;
+}
+
+void q_options_release(struct q_cmdline *cl)
+{
+	free(cl->args);
+	free(cl->include);
+	free(cl->exclude);
+	cl->args = cl->include = cl->exclude = NULL;
 }
 
 void q_options_help(unsigned bit, FILE *out)

@@ -181,9 +181,26 @@ void q_csv_tables_free(struct q_csv_tables *t);
 /* Adds one document (its JSON view, already valid) to every table. */
 int q_csv_tables_add(struct q_csv_tables *t, json_t *view, struct q_error *err);
 /* Writes every table and datapackage.json into dir (created if needed),
- * each file atomically, the descriptor last. */
+ * each file atomically, the descriptor last, after q_csv_tables_check. */
 int q_csv_tables_write(struct q_csv_tables *t, const char *dir,
 		       struct q_error *err);
+/*
+ * The pieces of a table set, for writers that stream it document by
+ * document (quarry export): the tables are numbered 0 ..
+ * Q_CSV_TABLE_COUNT-1, parents first; q_csv_tables_rows gives the rows
+ * added so far to one table (without its header) and their count.
+ * q_csv_tables_check checks the tables against their Table Schemas, keys
+ * and foreign keys included; q_csv_tables_descriptor appends the text of
+ * datapackage.json.
+ */
+#define Q_CSV_TABLE_COUNT 13
+const char *q_csv_table_name(int table); /* NULL when out of range */
+int q_csv_tables_header(enum q_csv_profile profile, int table, struct q_buf *out);
+const char *q_csv_tables_rows(const struct q_csv_tables *t, int table, size_t *len,
+			      size_t *rows);
+int q_csv_tables_check(struct q_csv_tables *t, struct q_error *err);
+int q_csv_tables_descriptor(enum q_csv_profile profile, struct q_buf *out,
+			    struct q_error *err);
 /* Appends one table (with its header) to out: "documents", "sentences"… */
 int q_csv_tables_table(struct q_csv_tables *t, const char *table,
 		       struct q_buf *out, struct q_error *err);

@@ -22,6 +22,7 @@
 #include "validate/validate.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -138,6 +139,8 @@ static const struct tdef tables[NTABLES] = {
 		DOC, POS("keyphrase_index"), STR("text", "text"), INT("count", "count"),
 		{"score", R_FIELD, "score", V_NUM, 0}}},
 };
+
+_Static_assert(NTABLES == Q_CSV_TABLE_COUNT, "converters.h counts the tables");
 
 static size_t ncols(const struct tdef *t)
 {
@@ -532,6 +535,34 @@ static void free_all(struct q_table_schema **s)
 		q_table_schema_free(s[i]);
 }
 
+/* The Table Schemas compiled once per process, then shared read-only:
+ * a writer that checks one document at a time must not compile thirteen
+ * schemas per document. */
+static struct {
+	pthread_once_t once;
+	struct q_table_schema *s[NTABLES];
+	struct q_error err;
+	int rc;
+} shared = {PTHREAD_ONCE_INIT, {NULL}, {0}, 0};
+
+static void compile_shared(void)
+{
+	q_error_init(&shared.err);
+	shared.rc = compile_all(shared.s, &shared.err);
+	if (shared.rc)
+		free_all(shared.s);
+}
+
+static struct q_table_schema *const *shared_schemas(struct q_error *err)
+{
+	pthread_once(&shared.once, compile_shared);
+	if (shared.rc) {
+		q_error_msg(err, shared.rc, shared.err.file, "%s", shared.err.message);
+		return NULL;
+	}
+	return shared.s;
+}
+
 /* Rows of one file pushed into a package check. */
 struct checker {
 	struct q_package *pkg;
@@ -632,19 +663,19 @@ static int make_dir(const char *dir, struct q_error *err)
 	return 0;
 }
 
-int q_csv_tables_write(struct q_csv_tables *t, const char *dir, struct q_error *err)
+/* Checks every table against its Table Schema, keys and foreign keys
+ * included, before anything is written. */
+int q_csv_tables_check(struct q_csv_tables *t, struct q_error *err)
 {
-	struct q_table_schema *schemas[NTABLES];
+	struct q_table_schema *const *schemas = shared_schemas(err);
 	struct q_table_problems problems;
-	struct q_buf text, path;
+	struct q_buf text;
 	q_buf_init(&text, 0);
-	q_buf_init(&path, 0);
 	q_table_problems_init(&problems, 5);
-	int rc = compile_all(schemas, err);
+	int rc = schemas ? 0 : err->code;
 	struct q_package *pkg = rc ? NULL : q_package_new(&problems);
 	if (!rc && !pkg)
 		rc = q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
-	/* Check everything before writing anything. */
 	for (int i = 0; i < NTABLES && !rc; i++) {
 		q_buf_reset(&text);
 		put_header(t, i, &text);
@@ -667,6 +698,59 @@ int q_csv_tables_write(struct q_csv_tables *t, const char *dir, struct q_error *
 				 "the CSV tables fail their own schemas (a bug): %s:%ld: %s",
 				 why.file, why.line, why.message);
 	}
+	q_package_free(pkg);
+	q_table_problems_release(&problems);
+	q_buf_release(&text);
+	return rc;
+}
+
+int q_csv_tables_descriptor(enum q_csv_profile profile, struct q_buf *out,
+			    struct q_error *err)
+{
+	json_t *d = descriptor(profile < Q_CSV_PROFILE_COUNT ? profile : Q_CSV_RFC4180, err);
+	char *s = d ? json_dumps(d, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(d);
+	if (!s)
+		return err->code ? err->code : q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
+	q_buf_puts(out, s);
+	q_buf_putc(out, '\n');
+	free(s);
+	return out->failed ? q_error_msg(err, Q_ENOMEM, NULL, "out of memory") : 0;
+}
+
+const char *q_csv_table_name(int table)
+{
+	return table >= 0 && table < NTABLES ? tables[table].name : NULL;
+}
+
+int q_csv_tables_header(enum q_csv_profile profile, int table, struct q_buf *out)
+{
+	struct q_csv_tables t = {.profile = profile < Q_CSV_PROFILE_COUNT ? profile : Q_CSV_RFC4180};
+	if (table < 0 || table >= NTABLES)
+		return Q_EUSAGE;
+	put_header(&t, table, out);
+	return out->failed;
+}
+
+const char *q_csv_tables_rows(const struct q_csv_tables *t, int table, size_t *len,
+			      size_t *rows)
+{
+	if (table < 0 || table >= NTABLES) {
+		*len = *rows = 0;
+		return "";
+	}
+	*len = t->body[table].len;
+	*rows = t->rows[table];
+	return t->body[table].data ? t->body[table].data : "";
+}
+
+int q_csv_tables_write(struct q_csv_tables *t, const char *dir, struct q_error *err)
+{
+	struct q_buf text, path;
+	q_buf_init(&text, 0);
+	q_buf_init(&path, 0);
+	/* Check everything before writing anything. */
+	int rc = q_csv_tables_check(t, err);
 	if (!rc)
 		rc = make_dir(dir, err);
 	for (int i = 0; i < NTABLES && !rc; i++) {
@@ -691,23 +775,15 @@ int q_csv_tables_write(struct q_csv_tables *t, const char *dir, struct q_error *
 			q_atomic_abort(&at);
 	}
 	if (!rc) {
-		json_t *d = descriptor(t->profile, err);
-		char *s = d ? json_dumps(d, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
-		json_decref(d);
+		q_buf_reset(&text);
 		q_buf_reset(&path);
 		q_buf_printf(&path, "%s/datapackage.json", dir);
-		if (!s)
-			rc = err->code ? err->code : q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
-		else {
-			size_t n = strlen(s);
-			s[n] = '\n'; /* json_dumps leaves room for the NUL we replace */
-			rc = q_write_atomic(path.data, s, n + 1, err);
-			free(s);
-		}
+		rc = q_csv_tables_descriptor(t->profile, &text, err);
+		if (!rc && path.failed)
+			rc = q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
+		if (!rc)
+			rc = q_write_atomic(path.data, text.data, text.len, err);
 	}
-	q_package_free(pkg);
-	q_table_problems_release(&problems);
-	free_all(schemas);
 	q_buf_release(&text);
 	q_buf_release(&path);
 	return rc;

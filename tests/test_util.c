@@ -182,8 +182,52 @@ static void test_map(void)
 	q_map_release(&m);
 }
 
+/* What quarry export asks of util: exit codes of signals, a warning
+ * handler, commits that leave the folder's fsync to the caller. */
+static char warned[256];
+static void catch_warning(const char *file, const char *message)
+{
+	snprintf(warned, sizeof(warned), "%s|%s", file ? file : "-", message);
+}
+
+static void test_export_support(void)
+{
+	CHECK("exit code SIGINT", q_exit_code(Q_SUBCODE(Q_EINTERRUPTED, 2)) == 130);
+	CHECK("exit code SIGTERM", q_exit_code(Q_SUBCODE(Q_EINTERRUPTED, 15)) == 143);
+	q_warn_set_handler(catch_warning);
+	q_warn("in.txt", "odd %d", 7);
+	q_warn(NULL, "plain");
+	q_warn_set_handler(NULL);
+	CHECK_STR("warning handler", warned, "-|plain");
+	char dir[] = "/tmp/quarry-util-XXXXXX";
+	struct q_error err;
+	q_error_init(&err);
+	if (!mkdtemp(dir)) {
+		CHECK("mkdtemp", 0);
+		return;
+	}
+	char path[64], tmp[80];
+	snprintf(path, sizeof(path), "%s/f.txt", dir);
+	mode_t mask = umask(022);
+	int rc = q_write_atomic_nosync(path, "abc", 3, &err);
+	struct stat st;
+	CHECK("atomic write without folder fsync", rc == 0 && stat(path, &st) == 0 &&
+						   st.st_size == 3 && (st.st_mode & 0777) == 0644);
+	umask(mask);
+	q_fsync_folder(dir);
+	struct q_atomic a;
+	rc = q_atomic_open(&a, path, &err) || q_atomic_write(&a, "defg", 4, &err);
+	snprintf(tmp, sizeof(tmp), "%s", a.tmp ? a.tmp : "");
+	rc = rc || q_atomic_commit_nosync(&a, &err);
+	CHECK("streamed commit without folder fsync", rc == 0 && stat(path, &st) == 0 &&
+							st.st_size == 4 && access(tmp, F_OK) != 0);
+	unlink(path);
+	rmdir(dir);
+}
+
 int main(void)
 {
+	test_export_support();
 	test_map();
 	test_sha256();
 	test_utf8();

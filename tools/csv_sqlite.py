@@ -9,6 +9,12 @@ difference, then converts each cell by the column's Table Schema type from
 datapackage.json (integer -> INTEGER, number -> REAL, or INTEGER when it
 has no fraction or exponent, boolean true/false -> 1/0, the rest TEXT) and
 honours the dialect's nullSequence.  Prints "TABLE ROWS" per table.
+
+A run of `quarry export` (DIR/csv/RUN) also holds delete.csv: the doc ids
+whose rows go before the run's rows come in (the documents it replaces and
+those no input produces any more).  They are deleted from every table,
+children first, in the same transaction, so loading the runs in order
+upserts by doc_id and loading a run twice changes nothing.
 """
 import json
 import os
@@ -76,6 +82,12 @@ def main():
         pkg = json.load(f)
     con = sqlite3.connect(db)
     con.execute("PRAGMA foreign_keys = ON")
+    delete = os.path.join(folder, "delete.csv")
+    if os.path.exists(delete):
+        with open(delete, encoding="utf-8", newline="") as f:
+            ids = [(r[0],) for r in list(rows(f.read()))[1:] if r and r[0]]
+        for res in reversed(pkg["resources"]):  # children first
+            con.executemany('DELETE FROM "%s" WHERE doc_id = ?' % res["name"], ids)
     for res in pkg["resources"]:  # parents first
         schema = res["schema"]
         if isinstance(schema, str):

@@ -47,6 +47,7 @@ int q_error_msg(struct q_error *err, int code, const char *file,
 
 void q_error_print(const struct q_error *err, FILE *out)
 {
+	flockfile(out); /* one line, even when threads print at once */
 	fputs("quarry: ", out);
 	if (err->file[0]) {
 		fputs(err->file, out);
@@ -58,6 +59,7 @@ void q_error_print(const struct q_error *err, FILE *out)
 		fputs(": ", out);
 	}
 	fprintf(out, "%s\n", err->message[0] ? err->message : "unknown error");
+	funlockfile(out);
 }
 
 int q_exit_code(int code)
@@ -68,14 +70,32 @@ int q_exit_code(int code)
 		[Q_EIO] = 74,	     [Q_ELOCKED] = 75,	 [Q_EPARTIAL] = 1,
 	};
 	int cat = Q_CATEGORY(code);
+	if (cat == Q_EINTERRUPTED)
+		return 128 + (code >> 8);
 	if (cat < 0 || (size_t)cat >= sizeof(exits) / sizeof(exits[0]))
 		return 70;
 	return exits[cat];
 }
 
+static void (*warn_handler)(const char *file, const char *message);
+
+void q_warn_set_handler(void (*fn)(const char *file, const char *message))
+{
+	warn_handler = fn;
+}
+
 void q_warn(const char *file, const char *fmt, ...)
 {
 	va_list ap;
+	if (warn_handler) {
+		char message[Q_ERROR_MESSAGE_MAX];
+		va_start(ap, fmt);
+		vsnprintf(message, sizeof(message), fmt, ap);
+		va_end(ap);
+		warn_handler(file && file[0] ? file : NULL, message);
+		return;
+	}
+	flockfile(stderr);
 	fputs("quarry: ", stderr);
 	if (file && file[0])
 		fprintf(stderr, "%s: ", file);
@@ -84,4 +104,5 @@ void q_warn(const char *file, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+	funlockfile(stderr);
 }

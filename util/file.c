@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -89,17 +90,49 @@ static int create_error(const char *path, int e, struct q_error *err)
 	return q_error_msg(err, code, path, "cannot write: %s", strerror(e));
 }
 
+void q_fsync_folder(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd); /* best effort: some filesystems refuse it */
+		close(fd);
+	}
+}
+
 static void fsync_folder_of(const char *path)
 {
 	char *copy = strdup(path);
 	if (!copy)
 		return;
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0) {
-		fsync(fd); /* best effort: some filesystems refuse it */
-		close(fd);
-	}
+	q_fsync_folder(dirname(copy));
 	free(copy);
+}
+
+/*
+ * The mode a plain create would give: 0666 less the umask.  Read once, and
+ * from /proc where it can be: umask() can only be read by setting it, and
+ * setting it to 0 for a moment would give a folder that another thread
+ * creates in that moment the wrong mode.
+ */
+static mode_t file_mode;
+static pthread_once_t file_mode_once = PTHREAD_ONCE_INIT;
+
+static void read_umask(void)
+{
+	FILE *f = fopen("/proc/self/status", "re");
+	char line[128];
+	unsigned mask = 0;
+	int found = 0;
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "Umask: %o", &mask) == 1;
+	if (f)
+		fclose(f);
+	if (!found) {
+		mode_t m = umask(0);
+		umask(m);
+		mask = m;
+	}
+	file_mode = 0666 & ~(mode_t)mask;
 }
 
 static void atomic_free(struct q_atomic *a)
@@ -159,7 +192,7 @@ int q_atomic_write(struct q_atomic *a, const void *data, size_t len,
 	return 0;
 }
 
-int q_atomic_commit(struct q_atomic *a, struct q_error *err)
+static int commit(struct q_atomic *a, int sync_folder, struct q_error *err)
 {
 	int rc = 0;
 	if (!a->tmp) {
@@ -167,9 +200,8 @@ int q_atomic_commit(struct q_atomic *a, struct q_error *err)
 		return 0;
 	}
 	/* mkstemp makes the file 0600; give it the mode a plain create would. */
-	mode_t mask = umask(0);
-	umask(mask);
-	if (fchmod(a->fd, 0666 & ~mask) != 0 || fsync(a->fd) != 0) {
+	pthread_once(&file_mode_once, read_umask);
+	if (fchmod(a->fd, file_mode) != 0 || fsync(a->fd) != 0) {
 		rc = create_error(a->path, errno, err);
 		close(a->fd);
 	} else if (close(a->fd) != 0 || rename(a->tmp, a->path) != 0) {
@@ -177,10 +209,20 @@ int q_atomic_commit(struct q_atomic *a, struct q_error *err)
 	}
 	if (rc)
 		unlink(a->tmp);
-	else
+	else if (sync_folder)
 		fsync_folder_of(a->path);
 	atomic_free(a);
 	return rc;
+}
+
+int q_atomic_commit(struct q_atomic *a, struct q_error *err)
+{
+	return commit(a, 1, err);
+}
+
+int q_atomic_commit_nosync(struct q_atomic *a, struct q_error *err)
+{
+	return commit(a, 0, err);
 }
 
 void q_atomic_abort(struct q_atomic *a)
@@ -192,8 +234,8 @@ void q_atomic_abort(struct q_atomic *a)
 	atomic_free(a);
 }
 
-int q_write_atomic(const char *path, const void *data, size_t len,
-		   struct q_error *err)
+static int write_atomic(const char *path, const void *data, size_t len, int sync_folder,
+			struct q_error *err)
 {
 	struct q_atomic a;
 	int rc = q_atomic_open(&a, path, err);
@@ -203,5 +245,17 @@ int q_write_atomic(const char *path, const void *data, size_t len,
 		q_atomic_abort(&a);
 		return rc;
 	}
-	return q_atomic_commit(&a, err);
+	return commit(&a, sync_folder, err);
+}
+
+int q_write_atomic(const char *path, const void *data, size_t len,
+		   struct q_error *err)
+{
+	return write_atomic(path, data, len, 1, err);
+}
+
+int q_write_atomic_nosync(const char *path, const void *data, size_t len,
+			  struct q_error *err)
+{
+	return write_atomic(path, data, len, 0, err);
 }

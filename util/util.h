@@ -34,6 +34,8 @@ enum q_category {
 	Q_EIO = 6,        /* read or write failed          -> 74 */
 	Q_ELOCKED = 7,    /* another run holds the lock    -> 75 */
 	Q_EPARTIAL = 8,   /* some inputs of a batch failed -> 1  */
+	Q_EINTERRUPTED = 9, /* stopped by a signal: subcode = signal number
+			       -> 128 + signal (SIGINT 130, SIGTERM 143) */
 };
 
 #define Q_CATEGORY(code) ((code) & 0xff)
@@ -71,6 +73,10 @@ void q_error_print(const struct q_error *err, FILE *out);
 int q_exit_code(int code);
 /* Warnings share the error line's shape: "quarry: FILE: warning: …". */
 void q_warn(const char *file, const char *fmt, ...) Q_PRINTF(2, 3);
+/* Sends warnings to fn (file may be NULL) instead of stderr, or back to
+ * stderr when fn is NULL.  Set it before threads start, not while they
+ * warn. */
+void q_warn_set_handler(void (*fn)(const char *file, const char *message));
 
 /* ---- arena --------------------------------------------------------- */
 
@@ -281,5 +287,16 @@ int q_atomic_write(struct q_atomic *a, const void *data, size_t len,
 		   struct q_error *err);
 int q_atomic_commit(struct q_atomic *a, struct q_error *err);
 void q_atomic_abort(struct q_atomic *a);
+
+/*
+ * For writers of many files into few folders: the same, but the folder is
+ * not fsynced after the rename.  The file's own data is (so the rename
+ * never exposes a torn file); the caller calls q_fsync_folder once for
+ * each folder it wrote into before it records the files as written.
+ */
+int q_atomic_commit_nosync(struct q_atomic *a, struct q_error *err);
+int q_write_atomic_nosync(const char *path, const void *data, size_t len,
+			  struct q_error *err);
+void q_fsync_folder(const char *dir);
 
 #endif
