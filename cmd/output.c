@@ -153,7 +153,28 @@ int q_output_csv_from_json(struct q_output *o, const char *data, size_t len,
 	o->opts.file = file;
 	o->values++;
 	int rc = q_csv_from_json(data, len, &o->opts, &o->buf, flush_csv, o, err);
-	return rc ? rc : flush(o, err);
+	/* What came before an error stays written, as when records are
+	 * written one at a time. */
+	int frc = flush(o, err);
+	return rc ? rc : frc;
+}
+
+int q_output_csv_records(struct q_output *o, const char *data, size_t len,
+			 const char *file, int *declined, struct q_error *err)
+{
+	int ndjson = strcmp(o->format->name, "ndjson") == 0;
+	*declined = 1;
+	if (o->values || (!ndjson && strcmp(o->format->name, "json") != 0))
+		return 0;
+	o->opts.file = file;
+	int rc = q_csv_to_json(data, len, &o->opts, ndjson, &o->buf, flush_csv, o, declined,
+			       err);
+	if (!*declined)
+		o->values++;
+	/* What came before an error stays written, as when records are
+	 * written one at a time. */
+	int frc = flush(o, err);
+	return rc ? rc : frc;
 }
 
 static int close_csv(struct q_output *o, struct q_error *err)

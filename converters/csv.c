@@ -45,6 +45,8 @@
 #define PIECE_MAX ((size_t)1 << 20)
 /* Input taken at once by the streaming reader. */
 #define READ_CHUNK ((size_t)64 << 10)
+/* Output gathered before the streaming conversions call flush. */
+#define FLUSH_AT ((size_t)1 << 20)
 
 /* ---- the row layer ------------------------------------------------------- */
 
@@ -745,6 +747,23 @@ struct q_csv_reader {
 	int rc;
 };
 
+/* A data row fits the header: as many fields, valid UTF-8. */
+static int check_row(const struct shape *s, const struct q_csv_row *row, const char *file,
+		     struct q_error *err)
+{
+	if (row->count != s->ncols)
+		return q_error_set(err, Q_EDATA, file, row->line, 0, row->offset,
+				   "row has %zu field%s but the header has %zu",
+				   row->count, row->count == 1 ? "" : "s", s->ncols);
+	size_t bad;
+	for (size_t c = 0; c < row->count; c++)
+		if (!q_csv_utf8_valid(row->field[c], row->len[c], &bad))
+			return q_error_set(err, Q_EENCODING, file, row->line, 0,
+					   row->offset, "invalid UTF-8 in column '%s'",
+					   col_name(s, c));
+	return 0;
+}
+
 static int reader_row(void *ctx, const struct q_csv_row *row, struct q_error *err)
 {
 	struct q_csv_reader *r = ctx;
@@ -752,16 +771,9 @@ static int reader_row(void *ctx, const struct q_csv_row *row, struct q_error *er
 		r->have_header = 1;
 		return shape_from_row(&r->shape, row, r->file, err);
 	}
-	if (row->count != r->shape.ncols)
-		return q_error_set(err, Q_EDATA, r->file, row->line, 0, row->offset,
-				   "row has %zu field%s but the header has %zu",
-				   row->count, row->count == 1 ? "" : "s", r->shape.ncols);
-	size_t bad;
-	for (size_t c = 0; c < row->count; c++)
-		if (!q_csv_utf8_valid(row->field[c], row->len[c], &bad))
-			return q_error_set(err, Q_EENCODING, r->file, row->line, 0,
-					   row->offset, "invalid UTF-8 in column '%s'",
-					   col_name(&r->shape, c));
+	int rc = check_row(&r->shape, row, r->file, err);
+	if (rc)
+		return rc;
 	json_t *rec = record_of(&r->shape, row, r->file, err);
 	if (!rec)
 		return err->code ? err->code : Q_ENOMEM;
@@ -925,6 +937,456 @@ int q_csv_read(const char *data, size_t len, size_t *pos, const char *file,
 	return 0;
 }
 
+/* ---- CSV straight to JSON text --------------------------------------------- */
+
+/*
+ * A table's records as JSON or NDJSON text written from the rows and the
+ * header's shape, with no json_t per record: the bytes are those that
+ * record_of and the JSON writer give (q_json_emit_element, q_ndjson_emit).
+ * What each node writes before its value (line break, indent, "key": ) is
+ * made once per header.  A record that cannot be built (a column and the
+ * columns below it both hold values) goes through record_of for its error.
+ */
+enum { MODE_PRETTY, MODE_COMPACT, MODE_NDJSON };
+
+struct render {
+	const struct shape *s;
+	int mode;
+	struct q_buf text;
+	size_t *pre_off, *pre_len;     /* node: before its value */
+	size_t *close_off, *close_len; /* node with children: its end */
+	size_t *parent;
+	int mixed; /* some column has columns below it */
+};
+
+static void render_release(struct render *rd)
+{
+	q_buf_release(&rd->text);
+	free(rd->pre_off);
+	free(rd->pre_len);
+	free(rd->close_off);
+	free(rd->close_len);
+	free(rd->parent);
+	memset(rd, 0, sizeof(*rd));
+}
+
+/* The line break and indent of the JSON writer at a depth. */
+static void put_newline(struct q_buf *out, int pretty, size_t depth)
+{
+	if (!pretty)
+		return;
+	q_buf_putc(out, '\n');
+	for (size_t i = 0; i < depth; i++)
+		q_buf_append(out, "  ", 2);
+}
+
+static int render_init(struct render *rd, const struct shape *s, int mode)
+{
+	size_t n = s->n ? s->n : 1;
+	int pretty = mode == MODE_PRETTY;
+	memset(rd, 0, sizeof(*rd));
+	rd->s = s;
+	rd->mode = mode;
+	q_buf_init(&rd->text, 0);
+	rd->pre_off = calloc(n, sizeof(size_t));
+	rd->pre_len = calloc(n, sizeof(size_t));
+	rd->close_off = calloc(n, sizeof(size_t));
+	rd->close_len = calloc(n, sizeof(size_t));
+	rd->parent = calloc(n, sizeof(size_t));
+	size_t *depth = calloc(n, sizeof(size_t));
+	if (!rd->pre_off || !rd->pre_len || !rd->close_off || !rd->close_len || !rd->parent ||
+	    !depth) {
+		free(depth);
+		return Q_ENOMEM;
+	}
+	/* Children come after their parent: one pass in id order sees every
+	 * parent's depth before its children's. */
+	for (size_t id = 0; id < s->n; id++) {
+		const struct node *nd = &s->nodes[id];
+		for (size_t k = nd->first; k; k = s->nodes[k].next) {
+			rd->parent[k] = id;
+			depth[k] = depth[id] + 1;
+		}
+		if (nd->col >= 0 && nd->nchildren)
+			rd->mixed = 1;
+	}
+	for (size_t id = 0; id < s->n; id++) {
+		const struct node *nd = &s->nodes[id];
+		/* The record is an element of the array (depth 1 in the JSON
+		 * writer), so a node of depth d is written at depth d + 1. */
+		rd->pre_off[id] = rd->text.len;
+		if (id) {
+			put_newline(&rd->text, pretty, depth[id] + 1);
+			if (!s->nodes[rd->parent[id]].array) {
+				q_json_put_string(&rd->text, s->keys.data + nd->key_off, nd->key_len);
+				q_buf_append(&rd->text, ": ", pretty ? 2 : 1);
+			}
+		}
+		rd->pre_len[id] = rd->text.len - rd->pre_off[id];
+		rd->close_off[id] = rd->text.len;
+		if (nd->nchildren) {
+			put_newline(&rd->text, pretty, depth[id] + 1);
+			q_buf_putc(&rd->text, nd->array ? ']' : '}');
+		}
+		rd->close_len[id] = rd->text.len - rd->close_off[id];
+	}
+	free(depth);
+	return rd->text.failed;
+}
+
+static void render_node(const struct render *rd, const unsigned char *below,
+			const struct q_csv_row *row, size_t id, struct q_buf *out)
+{
+	const struct node *n = &rd->s->nodes[id];
+	if (n->col >= 0 && !row->null[n->col]) {
+		q_json_put_string(out, row->field[n->col], row->len[n->col]);
+		return;
+	}
+	if (!n->nchildren || (n->col >= 0 && !below[id])) {
+		q_buf_append(out, "null", 4);
+		return;
+	}
+	q_buf_putc(out, n->array ? '[' : '{');
+	const char *text = rd->text.data;
+	for (size_t k = n->first; k; k = rd->s->nodes[k].next) {
+		if (k != n->first)
+			q_buf_putc(out, ',');
+		q_buf_append(out, text + rd->pre_off[k], rd->pre_len[k]);
+		render_node(rd, below, row, k, out);
+	}
+	q_buf_append(out, text + rd->close_off[id], rd->close_len[id]);
+}
+
+/*
+ * One record's text: for JSON "," and the element's line break before it
+ * (the caller drops the first record's ","), for NDJSON a line break after
+ * it.  below[] is scratch of one byte per node: whether a cell below the
+ * node holds a value, which decides, where a column has columns below it,
+ * between null and an object.
+ */
+static int render_record(const struct render *rd, unsigned char *below,
+			 const struct q_csv_row *row, const char *file, struct q_buf *out,
+			 struct q_error *err)
+{
+	const struct shape *s = rd->s;
+	if (rd->mixed) {
+		memset(below, 0, s->n);
+		for (size_t id = s->n; id-- > 1;)
+			if (below[id] || (s->nodes[id].col >= 0 && !row->null[s->nodes[id].col]))
+				below[rd->parent[id]] = 1;
+		for (size_t id = 1; id < s->n; id++) {
+			const struct node *n = &s->nodes[id];
+			if (n->col >= 0 && n->nchildren && !row->null[n->col] && below[id]) {
+				/* A conflict: record_of says which, as the reader does. */
+				json_t *rec = record_of(s, row, file, err);
+				json_decref(rec);
+				return err->code ? err->code
+						 : q_error_msg(err, Q_EINTERNAL, file, "no conflict");
+			}
+		}
+	}
+	if (rd->mode != MODE_NDJSON) {
+		q_buf_putc(out, ',');
+		put_newline(out, rd->mode == MODE_PRETTY, 1);
+	}
+	if (!s->nodes[0].nchildren)
+		q_buf_append(out, "{}", 2);
+	else
+		render_node(rd, below, row, 0, out);
+	if (rd->mode == MODE_NDJSON)
+		q_buf_putc(out, '\n');
+	if (out->failed)
+		return q_error_msg(err, out->failed, file,
+				   out->failed == Q_ETOOBIG ? "output exceeds the size limit"
+							    : "out of memory");
+	return 0;
+}
+
+/*
+ * Chunks of CSV text parse on their own only if they start between rows:
+ * this follows libcsv's states as csv.c drives it (strict, no space
+ * trimming, a quote inside an unquoted field kept) byte by byte, so that
+ * a cut falls only after a line feed that ends a row — never one inside a
+ * quoted field.  After a syntax error there is no further cut: the rest is
+ * one chunk, whose parse reports the error.
+ */
+enum { CUT_ROW, CUT_FIELD, CUT_UNQUOTED, CUT_QUOTED, CUT_QUOTE_END, CUT_STUCK };
+
+struct csv_cut {
+	const char *s;
+	size_t len, i;
+	long line; /* line of s[i] */
+	int state;
+};
+
+/* The first cut at or past `want`, or len when there is none. */
+static size_t csv_next_cut(struct csv_cut *cut, size_t want)
+{
+	const unsigned char *s = (const unsigned char *)cut->s;
+	size_t i = cut->i, len = cut->len;
+	long line = cut->line;
+	int st = cut->state;
+	while (i < len && st != CUT_STUCK) {
+		unsigned char c = s[i++];
+		if (st == CUT_QUOTED) {
+			if (c == '"')
+				st = CUT_QUOTE_END;
+			else if (c == '\n')
+				line++;
+			continue;
+		}
+		if (c == '\n' || c == '\r') {
+			st = CUT_ROW; /* ends the row (or a blank line) */
+			if (c == '\n') {
+				line++;
+				if (i >= want) {
+					cut->i = i;
+					cut->line = line;
+					cut->state = st;
+					return i;
+				}
+			}
+		} else if (c == ',') {
+			st = CUT_FIELD;
+		} else if (c == '"') {
+			st = st == CUT_UNQUOTED ? CUT_UNQUOTED : CUT_QUOTED;
+		} else {
+			st = st == CUT_QUOTE_END ? CUT_STUCK : CUT_UNQUOTED;
+		}
+	}
+	cut->i = len;
+	cut->line = line;
+	cut->state = st;
+	return len;
+}
+
+/* The rows of s[start..end) rendered into a buffer; the first chunk holds
+ * the header row, the last ends the input. */
+struct csv_chunk {
+	const char *data;
+	size_t start, end;
+	long line;
+	int first, last;
+	const char *file;
+	const struct render *rd;
+	unsigned char *below;
+	struct q_buf out;
+	struct q_error err;
+	int rc;
+	size_t records;
+	int header_seen;
+};
+
+static int chunk_row(void *ctx, const struct q_csv_row *row, struct q_error *err)
+{
+	struct csv_chunk *c = ctx;
+	if (c->first && !c->header_seen) {
+		c->header_seen = 1; /* read already, for the shape */
+		return 0;
+	}
+	int rc = check_row(c->rd->s, row, c->file, err);
+	if (!rc)
+		rc = render_record(c->rd, c->below, row, c->file, &c->out, err);
+	c->records += rc == 0;
+	return rc;
+}
+
+/* Feeds s[start..end) in the slices the streaming reader takes (64 KiB
+ * from the start of the input), so that libcsv sees the same pieces and
+ * every row its line and offset. */
+static int feed_range(struct q_csv_rows *rows, const char *data, size_t start, size_t end,
+		      struct q_error *err)
+{
+	while (start < end) {
+		size_t next = (start / READ_CHUNK + 1) * READ_CHUNK;
+		if (next > end)
+			next = end;
+		int rc = q_csv_rows_feed(rows, data + start, next - start, err);
+		if (rc)
+			return rc;
+		start = next;
+	}
+	return 0;
+}
+
+static void csv_chunk_run(void *ctx, void *task)
+{
+	struct csv_chunk *c = task;
+	struct q_csv_rows rows;
+	(void)ctx;
+	q_buf_reset(&c->out);
+	q_error_init(&c->err);
+	c->records = 0;
+	c->header_seen = 0;
+	q_csv_rows_init(&rows, c->file, NULL, chunk_row, c);
+	if (!c->first) {
+		/* Between rows at a line start: as the whole input's parser. */
+		rows.started = 1;
+		rows.line = rows.row_line = c->line;
+		rows.consumed = rows.row_offset = rows.line_offset = (long long)c->start;
+	}
+	int rc = feed_range(&rows, c->data, c->start, c->end, &c->err);
+	if (!rc && c->last)
+		rc = q_csv_rows_finish(&rows, &c->err);
+	else if (!rc && (rows.parser.pstate != ROW_NOT_BEGUN || rows.nfields))
+		rc = q_error_msg(&c->err, Q_EINTERNAL, c->file, "CSV cut inside a row");
+	q_csv_rows_release(&rows);
+	c->rc = rc;
+}
+
+#define HEADER_READ (-1) /* stops the parse of the header alone */
+
+struct header {
+	struct shape *s;
+	const char *file;
+	int have;
+};
+
+static int header_row(void *ctx, const struct q_csv_row *row, struct q_error *err)
+{
+	struct header *h = ctx;
+	h->have = 1;
+	int rc = shape_from_row(h->s, row, h->file, err);
+	return rc ? rc : HEADER_READ;
+}
+
+/* The header's shape, from a parse that stops after it; *have = 0 when
+ * the input holds no row. */
+static int read_header(const char *data, size_t len, const char *file, struct shape *s,
+		       int *have, struct q_error *err)
+{
+	struct header h = {s, file, 0};
+	struct q_csv_rows rows;
+	q_csv_rows_init(&rows, file, NULL, header_row, &h);
+	int rc = feed_range(&rows, data, 0, len, err);
+	if (!rc)
+		rc = q_csv_rows_finish(&rows, err);
+	q_csv_rows_release(&rows);
+	*have = h.have;
+	return rc == HEADER_READ ? 0 : rc;
+}
+
+/* Whether a record may be a quarry document ("schema" a top-level column). */
+static int may_be_view(const struct shape *s)
+{
+	for (size_t k = s->n ? s->nodes[0].first : 0; k; k = s->nodes[k].next)
+		if (s->nodes[k].key_len == 6 && memcmp(s->keys.data + s->nodes[k].key_off, "schema", 6) == 0 &&
+		    s->nodes[k].col >= 0)
+			return 1;
+	return 0;
+}
+
+int q_csv_to_json(const char *data, size_t len, const struct q_emit_opts *opts, int ndjson,
+		  struct q_buf *out,
+		  int (*flush)(void *ctx, struct q_buf *out, struct q_error *err), void *ctx,
+		  int *declined, struct q_error *err)
+{
+	const char *file = opts && opts->file ? opts->file : "";
+	int mode = ndjson ? MODE_NDJSON : opts && opts->compact ? MODE_COMPACT : MODE_PRETTY;
+	struct shape shape;
+	struct render rd;
+	int have = 0;
+	*declined = 0;
+	shape_init(&shape);
+	memset(&rd, 0, sizeof(rd));
+	int rc = read_header(data, len, file, &shape, &have, err);
+	if (rc || !have)
+		goto done; /* nothing but blanks: no value, as from an empty JSON stream */
+	if (may_be_view(&shape)) {
+		*declined = 1;
+		goto done;
+	}
+	if (render_init(&rd, &shape, mode)) {
+		rc = q_error_msg(err, Q_ENOMEM, file, "out of memory");
+		goto done;
+	}
+	int threads = q_threads();
+	size_t chunk = q_chunk_bytes();
+	struct q_pool *pool = NULL;
+	size_t depth = 1;
+	if (threads > 1 && len / 2 >= chunk) {
+		depth = (size_t)threads + 2;
+		pool = q_pool_new(threads, depth, csv_chunk_run, NULL);
+	}
+	struct csv_chunk *chunks = calloc(depth, sizeof(*chunks));
+	unsigned char *below = calloc(depth, shape.n);
+	if (!chunks || !below) {
+		free(chunks);
+		free(below);
+		q_pool_free(pool);
+		rc = q_error_msg(err, Q_ENOMEM, file, "out of memory");
+		goto done;
+	}
+	struct csv_cut cut = {data, len, len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0, 1, CUT_ROW};
+	size_t submitted = 0, taken = 0, records = 0, pos = 0;
+	long line = 1;
+	int more = 1, stop = 0;
+	while (taken < submitted || (!stop && more)) {
+		while (!stop && more && submitted - taken < depth) {
+			struct csv_chunk *c = &chunks[submitted % depth];
+			c->data = data;
+			c->file = file;
+			c->rd = &rd;
+			c->below = below + (submitted % depth) * shape.n;
+			c->start = pos;
+			c->line = line;
+			c->first = submitted == 0;
+			c->end = csv_next_cut(&cut, pos + chunk);
+			c->last = c->end >= len;
+			more = !c->last;
+			pos = c->end;
+			line = cut.line;
+			submitted++;
+			if (pool)
+				q_pool_submit(pool, c);
+			else
+				csv_chunk_run(NULL, c);
+		}
+		struct csv_chunk *c = pool ? q_pool_take(pool) : &chunks[taken % depth];
+		taken++;
+		if (stop)
+			continue;
+		if (c->records) {
+			size_t skip = 0;
+			if (!records && mode != MODE_NDJSON) {
+				q_buf_putc(out, '[');
+				skip = 1; /* the first record's "," */
+			}
+			q_buf_append(out, c->out.data + skip, c->out.len - skip);
+			records += c->records;
+		}
+		if (c->rc) {
+			rc = c->rc;
+			*err = c->err;
+			stop = 1;
+		} else if (out->failed) {
+			stop = 1;
+		} else if (flush && out->len >= FLUSH_AT && (rc = flush(ctx, out, err))) {
+			stop = 1;
+		}
+	}
+	q_pool_free(pool);
+	for (size_t k = 0; k < depth; k++)
+		q_buf_release(&chunks[k].out);
+	free(chunks);
+	free(below);
+	if (!rc && mode != MODE_NDJSON) {
+		if (!records)
+			q_buf_putc(out, '[');
+		else if (mode == MODE_PRETTY)
+			q_buf_putc(out, '\n');
+		q_buf_append(out, "]\n", 2);
+	}
+	if (!rc && out->failed)
+		rc = q_error_msg(err, out->failed, file,
+				 out->failed == Q_ETOOBIG ? "output exceeds the size limit"
+							  : "out of memory");
+done:
+	render_release(&rd);
+	shape_release(&shape);
+	return rc;
+}
+
 /* ---- the streaming writer ----------------------------------------------------- */
 
 /* Column names by hash, in first-seen order. */
@@ -1041,6 +1503,8 @@ struct q_csv_writer {
 	struct shape shape; /* of the header, to check what reads back */
 	struct loss numbers, booleans, differ, skipped, ambiguous;
 	size_t learn_index;
+	size_t rows;  /* records written as rows (the header comes before the first) */
+	int borrowed; /* a fork: file, cols and shape belong to another writer */
 };
 
 struct q_csv_writer *q_csv_writer_new(const struct q_emit_opts *opts)
@@ -1063,12 +1527,14 @@ void q_csv_writer_free(struct q_csv_writer *w)
 {
 	if (!w)
 		return;
-	colmap_release(&w->cols);
+	if (!w->borrowed) {
+		colmap_release(&w->cols);
+		shape_release(&w->shape);
+		free(w->file);
+	}
 	free(w->cells);
 	free(w->stamp);
 	q_buf_release(&w->path);
-	shape_release(&w->shape);
-	free(w->file);
 	free(w);
 }
 
@@ -1410,6 +1876,7 @@ int q_csv_writer_put(struct q_csv_writer *w, json_t *record, struct q_buf *out,
 	int rc = flatten(w, record, 0, 0, err);
 	if (rc)
 		return rc;
+	w->rows++;
 	if (!w->fixed && (rc = write_header(w, out, err)))
 		return rc;
 	size_t n = w->cols.n, missing = 0;
@@ -1443,6 +1910,64 @@ int q_csv_writer_put(struct q_csv_writer *w, json_t *record, struct q_buf *out,
 				   out->failed == Q_ETOOBIG ? "output exceeds the size limit"
 							    : "out of memory");
 	return 0;
+}
+
+/*
+ * A writer for another thread: the same fixed header (columns and shape,
+ * shared read only), cells, path and losses of its own.
+ */
+static struct q_csv_writer *writer_fork(const struct q_csv_writer *w)
+{
+	struct q_csv_writer *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->profile = w->profile;
+	f->file = w->file;
+	f->cols = w->cols;
+	f->shape = w->shape;
+	f->fixed = 1;
+	f->borrowed = 1;
+	q_buf_init(&f->path, 0);
+	if (grow_cells(f, w->cols.n ? w->cols.n : 1)) {
+		q_csv_writer_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* A fork starts a chunk whose first record is number base + 1. */
+static void writer_restart(struct q_csv_writer *f, size_t base)
+{
+	f->records = base;
+	f->rows = 0;
+	memset(&f->numbers, 0, sizeof(f->numbers));
+	memset(&f->booleans, 0, sizeof(f->booleans));
+	memset(&f->differ, 0, sizeof(f->differ));
+	memset(&f->skipped, 0, sizeof(f->skipped));
+	memset(&f->ambiguous, 0, sizeof(f->ambiguous));
+}
+
+static void merge_loss(struct loss *into, const struct loss *from)
+{
+	if (!from->count)
+		return;
+	if (!into->count) {
+		into->first_record = from->first_record;
+		memcpy(into->first, from->first, sizeof(into->first));
+	}
+	into->count += from->count;
+}
+
+/* The losses of a fork's chunk, which comes after all merged so far. */
+static void merge_losses(struct q_csv_writer *w, const struct q_csv_writer *f)
+{
+	merge_loss(&w->numbers, &f->numbers);
+	merge_loss(&w->booleans, &f->booleans);
+	merge_loss(&w->differ, &f->differ);
+	merge_loss(&w->skipped, &f->skipped);
+	merge_loss(&w->ambiguous, &f->ambiguous);
+	w->records = f->records;
+	w->rows += f->rows;
 }
 
 static void warn_loss(const struct q_csv_writer *w, const struct loss *l, const char *what)
@@ -1526,7 +2051,43 @@ struct scan {
 	struct q_error *err;
 	int rc;	     /* an error of the writer (out of memory) */
 	int collect; /* 0 while skipping what is not a record */
+	/* Where pass 2 may be split into chunks (when chunk > 0). */
+	size_t records; /* records met so far */
+	size_t chunk, last;
+	struct split *splits;
+	size_t nsplits, splits_cap;
 };
+
+/*
+ * A place where pass 2 can start: the first byte of a record that is a
+ * top-level value or an element (not the first) of a top-level array.
+ */
+struct split {
+	size_t pos;
+	size_t array_start; /* the '[' of that array, or NO_ARRAY */
+	size_t record;	    /* records before it */
+};
+
+#define NO_ARRAY SIZE_MAX
+
+/* Notes a split at sc->i when the last one is a chunk behind. */
+static void scan_split(struct scan *sc, size_t array_start)
+{
+	if (!sc->chunk || sc->i - sc->last < sc->chunk || sc->rc)
+		return;
+	if (sc->nsplits == sc->splits_cap) {
+		size_t ncap = sc->splits_cap ? sc->splits_cap * 2 : 64;
+		struct split *n = realloc(sc->splits, ncap * sizeof(*n));
+		if (!n) {
+			sc->chunk = 0; /* no splitting then: pass 2 stays serial */
+			return;
+		}
+		sc->splits = n;
+		sc->splits_cap = ncap;
+	}
+	sc->splits[sc->nsplits++] = (struct split){sc->i, array_start, sc->records};
+	sc->last = sc->i;
+}
 
 static void scan_ws(struct scan *sc)
 {
@@ -1694,14 +2255,17 @@ static int scan_top(struct scan *sc)
 {
 	scan_ws(sc);
 	if (sc->i < sc->len && sc->s[sc->i] == '[') {
-		sc->i++;
+		size_t start = sc->i++;
 		scan_ws(sc);
 		if (sc->i < sc->len && sc->s[sc->i] == ']') {
 			sc->i++;
 			return 1;
 		}
-		for (;;) {
+		for (size_t n = 0;; n++) {
 			scan_ws(sc);
+			if (n)
+				scan_split(sc, start);
+			sc->records++;
 			q_buf_reset(&sc->w->path);
 			if (sc->i < sc->len && sc->s[sc->i] == '{') {
 				if (!scan_value(sc, 0))
@@ -1727,6 +2291,7 @@ static int scan_top(struct scan *sc)
 		}
 	}
 	q_buf_reset(&sc->w->path);
+	sc->records++;
 	return scan_value(sc, 0);
 }
 
@@ -1751,68 +2316,130 @@ static size_t skip_blanks(const char *data, size_t len, size_t pos, int *line_br
 }
 
 /*
- * Each top-level value of JSON or NDJSON text, parsed one at a time, the
- * elements of a top-level array one by one; fn returns 0 to go on.  The
+ * The records of JSON or NDJSON text, parsed one at a time: each
+ * top-level value, the elements of a top-level array one by one.  The
  * rules are q_json_read's (values of a stream on lines of their own), and
  * so are the errors: on any problem the value is read whole to report it.
+ * A cursor can start at a split and stop at the next one, so that chunks
+ * of the text give, one after another, exactly the records and the first
+ * error that the whole text gives.
  */
+enum { AT_TOP, AT_ELEMENT, AFTER_ELEMENT, AFTER_ARRAY };
+
+struct records {
+	const char *data;
+	size_t len, pos;
+	const char *file;
+	int state;
+	size_t array_start;
+	size_t stop; /* a record's first byte where to stop, or SIZE_MAX */
+};
+
+static void records_init(struct records *it, const char *data, size_t len, const char *file,
+			 const struct split *from, size_t stop)
+{
+	it->data = data;
+	it->len = len;
+	it->file = file;
+	it->pos = from->pos;
+	it->array_start = from->array_start;
+	it->state = from->array_start == NO_ARRAY ? AT_TOP : AT_ELEMENT;
+	it->stop = stop;
+}
+
+/* The next record (a new reference), or NULL at the end or the stop. */
+static int records_next(struct records *it, json_t **v, struct q_error *err)
+{
+	const char *data = it->data;
+	size_t len = it->len;
+	const size_t flags = JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK |
+			     JSON_DECODE_ANY | JSON_ALLOW_NUL;
+	*v = NULL;
+	for (;;) {
+		switch (it->state) {
+		case AT_TOP:
+			it->pos = skip_blanks(data, len, it->pos, NULL);
+			if (it->pos >= len)
+				return 0;
+			if (it->pos >= it->stop)
+				return it->pos == it->stop ? 0
+							   : q_error_msg(err, Q_EINTERNAL, it->file,
+									 "records split at the wrong place");
+			if (data[it->pos] != '[') {
+				int rc = q_json_read(data, len, &it->pos, it->file, v, err);
+				if (!rc && !*v) /* cannot be: the value is not blank */
+					rc = q_error_msg(err, Q_EINTERNAL, it->file, "no value");
+				return rc;
+			}
+			/* An array: its elements one by one. */
+			it->array_start = it->pos++;
+			it->pos = skip_blanks(data, len, it->pos, NULL);
+			if (it->pos < len && data[it->pos] == ']') {
+				it->pos++;
+				it->state = AFTER_ARRAY;
+			} else {
+				it->state = AT_ELEMENT;
+			}
+			continue;
+		case AT_ELEMENT: {
+			if (it->pos >= it->stop)
+				return it->pos == it->stop ? 0
+							   : q_error_msg(err, Q_EINTERNAL, it->file,
+									 "records split at the wrong place");
+			json_error_t jerr;
+			json_t *e = it->pos < len ? json_loadb(data + it->pos, len - it->pos, flags, &jerr)
+						  : NULL;
+			if (!e)
+				return json_error_at(data, len, it->array_start, it->file, err);
+			it->pos += (size_t)jerr.position;
+			it->state = AFTER_ELEMENT;
+			*v = e;
+			return 0;
+		}
+		case AFTER_ELEMENT:
+			it->pos = skip_blanks(data, len, it->pos, NULL);
+			if (it->pos < len && data[it->pos] == ',') {
+				it->pos = skip_blanks(data, len, it->pos + 1, NULL);
+				it->state = AT_ELEMENT;
+				continue;
+			}
+			if (it->pos < len && data[it->pos] == ']') {
+				it->pos++;
+				it->state = AFTER_ARRAY;
+				continue;
+			}
+			return json_error_at(data, len, it->array_start, it->file, err);
+		default: { /* AFTER_ARRAY */
+			int line_break = 0;
+			size_t next = skip_blanks(data, len, it->pos, &line_break);
+			if (next < len && !line_break)
+				return json_error_at(data, len, it->array_start, it->file, err);
+			it->pos = next;
+			it->state = AT_TOP;
+			continue;
+		}
+		}
+	}
+}
+
+/* Every record in turn to fn (0 to go on). */
 static int each_record(const char *data, size_t len, const char *file,
 		       int (*fn)(void *ctx, json_t *rec, struct q_error *err), void *ctx,
 		       struct q_error *err)
 {
 	/* A leading byte order mark is skipped, once, as q_json_read does. */
-	size_t pos = len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0;
-	json_error_t jerr;
-	const size_t flags = JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK |
-			     JSON_DECODE_ANY | JSON_ALLOW_NUL;
+	struct split from = {len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0, NO_ARRAY, 0};
+	struct records it;
+	records_init(&it, data, len, file, &from, SIZE_MAX);
 	for (;;) {
-		pos = skip_blanks(data, len, pos, NULL);
-		if (pos >= len)
-			return 0;
-		if (data[pos] != '[') {
-			json_t *v;
-			int rc = q_json_read(data, len, &pos, file, &v, err);
-			if (rc || !v)
-				return rc;
-			rc = fn(ctx, v, err);
-			json_decref(v);
-			if (rc)
-				return rc;
-			continue;
-		}
-		/* An array: its elements one by one. */
-		size_t start = pos++;
-		pos = skip_blanks(data, len, pos, NULL);
-		if (pos < len && data[pos] == ']') {
-			pos++;
-		} else {
-			for (;;) {
-				json_t *v = pos < len ? json_loadb(data + pos, len - pos, flags, &jerr)
-						      : NULL;
-				if (!v)
-					return json_error_at(data, len, start, file, err);
-				pos += (size_t)jerr.position;
-				int rc = fn(ctx, v, err);
-				json_decref(v);
-				if (rc)
-					return rc;
-				pos = skip_blanks(data, len, pos, NULL);
-				if (pos < len && data[pos] == ',') {
-					pos = skip_blanks(data, len, pos + 1, NULL);
-					continue;
-				}
-				if (pos < len && data[pos] == ']') {
-					pos++;
-					break;
-				}
-				return json_error_at(data, len, start, file, err);
-			}
-		}
-		int line_break = 0;
-		size_t next = skip_blanks(data, len, pos, &line_break);
-		if (next < len && !line_break)
-			return json_error_at(data, len, start, file, err);
-		pos = next;
+		json_t *v;
+		int rc = records_next(&it, &v, err);
+		if (rc || !v)
+			return rc;
+		rc = fn(ctx, v, err);
+		json_decref(v);
+		if (rc)
+			return rc;
 	}
 }
 
@@ -1822,26 +2449,142 @@ struct streamer {
 	int (*flush)(void *ctx, struct q_buf *out, struct q_error *err);
 	void *ctx;
 	int learn;
-	size_t values, scalars;
 };
 
-static int stream_one(void *ctx, json_t *v, struct q_error *err)
+static int stream_value(void *ctx, json_t *v, struct q_error *err)
 {
 	struct streamer *st = ctx;
 	if (st->learn)
 		return q_csv_writer_learn(st->w, v, err);
 	int rc = q_csv_writer_put(st->w, v, st->out, err);
-	if (!rc && st->flush && st->out->len >= ((size_t)1 << 20))
+	if (!rc && st->flush && st->out->len >= FLUSH_AT)
 		rc = st->flush(st->ctx, st->out, err);
 	return rc;
 }
 
-/* each_record already hands out the elements of top-level arrays. */
-static int stream_value(void *ctx, json_t *v, struct q_error *err)
+/* ---- pass 2 on several threads --------------------------------------------- */
+
+/*
+ * The records between two splits, parsed and written as CSV rows by a
+ * worker into a buffer of its own, with a writer of its own that shares
+ * the fixed header of the main one (read only).  The main thread takes
+ * the chunks back in order and appends them, so the bytes are those of
+ * the serial pass; losses are counted per chunk with record numbers that
+ * are already the global ones, and merged in order.
+ */
+struct json_chunk {
+	const char *data;
+	size_t len;
+	const char *file;
+	struct split from;
+	size_t stop;
+	struct q_csv_writer *w; /* a fork of the main writer */
+	struct q_buf out;
+	struct q_error err;
+	int rc;
+};
+
+static void json_chunk_run(void *ctx, void *task)
 {
-	struct streamer *st = ctx;
-	st->values++;
-	return stream_one(ctx, v, err);
+	struct json_chunk *c = task;
+	struct records it;
+	(void)ctx;
+	q_buf_reset(&c->out);
+	q_error_init(&c->err);
+	writer_restart(c->w, c->from.record);
+	records_init(&it, c->data, c->len, c->file, &c->from, c->stop);
+	int rc;
+	for (;;) {
+		json_t *v;
+		rc = records_next(&it, &v, &c->err);
+		if (rc || !v)
+			break;
+		rc = q_csv_writer_put(c->w, v, &c->out, &c->err);
+		json_decref(v);
+		if (rc)
+			break;
+	}
+	c->rc = rc;
+}
+
+static int from_json_parallel(const char *data, size_t len, struct q_csv_writer *w,
+			      const struct split *splits, size_t nsplits, int threads,
+			      struct q_buf *out,
+			      int (*flush)(void *ctx, struct q_buf *out, struct q_error *err),
+			      void *ctx, struct q_error *err)
+{
+	size_t nchunks = nsplits + 1, depth = (size_t)threads + 2;
+	struct json_chunk *chunks = calloc(depth, sizeof(*chunks));
+	struct q_buf head;
+	int rc = 0;
+	q_buf_init(&head, 0);
+	if (!chunks)
+		return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+	/* The header, written where the serial pass writes it: before the
+	 * first row (no bytes come before it), or at the end. */
+	if ((rc = write_header(w, &head, err)))
+		goto done;
+	for (size_t k = 0; k < depth; k++) {
+		q_buf_init(&chunks[k].out, 0);
+		if (!(chunks[k].w = writer_fork(w))) {
+			rc = q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+			goto done;
+		}
+	}
+	json_object_seed(0); /* before any thread makes an object */
+	struct q_pool *pool = q_pool_new(threads, depth, json_chunk_run, NULL);
+	size_t submitted = 0, taken = 0;
+	int head_out = 0, stop = 0;
+	while (taken < submitted || (!stop && submitted < nchunks)) {
+		while (!stop && submitted < nchunks && submitted - taken < depth) {
+			struct json_chunk *c = &chunks[submitted % depth];
+			c->data = data;
+			c->len = len;
+			c->file = w->file;
+			c->from = submitted ? splits[submitted - 1]
+					    : (struct split){len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0,
+							     NO_ARRAY, 0};
+			c->stop = submitted < nsplits ? splits[submitted].pos : SIZE_MAX;
+			submitted++;
+			if (pool)
+				q_pool_submit(pool, c);
+			else
+				json_chunk_run(NULL, c); /* no thread: the same work, here */
+		}
+		struct json_chunk *c = pool ? q_pool_take(pool) : &chunks[taken % depth];
+		taken++;
+		if (stop)
+			continue;
+		merge_losses(w, c->w);
+		if (!head_out && c->w->rows) {
+			q_buf_append(out, head.data, head.len);
+			head_out = 1;
+		}
+		q_buf_append(out, c->out.data ? c->out.data : "", c->out.len);
+		if (c->rc) {
+			rc = c->rc;
+			*err = c->err;
+			stop = 1;
+		} else if (out->failed) {
+			rc = q_error_msg(err, out->failed, w->file,
+					 out->failed == Q_ETOOBIG ? "output exceeds the size limit"
+								  : "out of memory");
+			stop = 1;
+		} else if (flush && out->len >= FLUSH_AT && (rc = flush(ctx, out, err))) {
+			stop = 1;
+		}
+	}
+	q_pool_free(pool);
+	if (!rc && !head_out)
+		q_buf_append(out, head.data, head.len);
+done:
+	for (size_t k = 0; k < depth; k++) {
+		q_csv_writer_free(chunks[k].w);
+		q_buf_release(&chunks[k].out);
+	}
+	free(chunks);
+	q_buf_release(&head);
+	return rc;
 }
 
 int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts,
@@ -1864,7 +2607,10 @@ int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts
 	struct q_csv_writer *w = q_csv_writer_new(opts);
 	if (!w)
 		return q_error_msg(err, Q_ENOMEM, file, "out of memory");
-	struct scan sc = {data, len, len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0, w, {0}, err, 0, 1};
+	int threads = q_threads();
+	size_t chunk = q_chunk_bytes();
+	struct scan sc = {data, len, len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0, w, {0}, err, 0, 1,
+			  0, threads > 1 && len / 2 >= chunk ? chunk : 0, 0, NULL, 0, 0};
 	q_buf_init(&sc.key, 0);
 	/* Pass 1: the columns, from a scan of the text, else by parsing. */
 	int scanned = 1;
@@ -1872,21 +2618,26 @@ int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts
 		scan_ws(&sc);
 		if (sc.i >= sc.len)
 			break;
+		scan_split(&sc, NO_ARRAY);
 		scanned = scan_top(&sc);
 	}
 	q_buf_release(&sc.key);
 	int rc = sc.rc;
-	struct streamer st = {w, out, flush, ctx, 0, 0, 0};
+	struct streamer st = {w, out, flush, ctx, 0};
 	if (!rc && !scanned) {
 		colmap_release(&w->cols);
 		st.learn = 1;
 		rc = each_record(data, len, file, stream_value, &st, err);
 		st.learn = 0;
-		st.values = 0;
 	}
-	/* Pass 2: one record at a time. */
-	if (!rc)
+	/* Pass 2: one record at a time, in chunks on several threads when
+	 * the scan found where to split. */
+	if (!rc && scanned && sc.chunk && sc.nsplits)
+		rc = from_json_parallel(data, len, w, sc.splits, sc.nsplits, threads, out, flush,
+					ctx, err);
+	else if (!rc)
 		rc = each_record(data, len, file, stream_value, &st, err);
+	free(sc.splits);
 	if (!rc)
 		rc = q_csv_writer_finish(w, out, err);
 	q_csv_writer_free(w);
