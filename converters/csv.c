@@ -1117,6 +1117,7 @@ struct csv_cut {
 	size_t len, i;
 	long line; /* line of s[i] */
 	int state;
+	int rows;  /* a row has ended: the header is behind */
 };
 
 /* The first cut at or past `want`, or len when there is none. */
@@ -1136,10 +1137,11 @@ static size_t csv_next_cut(struct csv_cut *cut, size_t want)
 			continue;
 		}
 		if (c == '\n' || c == '\r') {
+			cut->rows |= st != CUT_ROW;
 			st = CUT_ROW; /* ends the row (or a blank line) */
 			if (c == '\n') {
 				line++;
-				if (i >= want) {
+				if (i >= want && cut->rows) {
 					cut->i = i;
 					cut->line = line;
 					cut->state = st;
@@ -1317,7 +1319,7 @@ int q_csv_to_json(const char *data, size_t len, const struct q_emit_opts *opts, 
 		rc = q_error_msg(err, Q_ENOMEM, file, "out of memory");
 		goto done;
 	}
-	struct csv_cut cut = {data, len, len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0, 1, CUT_ROW};
+	struct csv_cut cut = {data, len, len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0, 1, CUT_ROW, 0};
 	size_t submitted = 0, taken = 0, records = 0, pos = 0;
 	long line = 1;
 	int more = 1, stop = 0;
