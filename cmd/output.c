@@ -129,11 +129,13 @@ int q_output_array_end(struct q_output *o, struct q_error *err)
 	return rc;
 }
 
+/* The converters' flush: writes buf (o->buf, or a buffer of their own). */
 static int flush_csv(void *ctx, struct q_buf *buf, struct q_error *err)
 {
 	struct q_output *o = ctx;
-	(void)buf;
-	return flush(o, err);
+	int rc = buf->len ? q_atomic_write(&o->sink, buf->data, buf->len, err) : 0;
+	q_buf_reset(buf);
+	return rc;
 }
 
 int q_output_csv_from_json(struct q_output *o, const char *data, size_t len,

@@ -249,8 +249,8 @@ void q_csv_reader_free(struct q_csv_reader *r);
  * json_t per record.  Large inputs are cut between rows into chunks that
  * parse and render on q_threads() threads and are appended in order: the
  * bytes, and the error (the first in the input, with its line), do not
- * depend on the number of threads.  flush (may be NULL) is called when
- * out holds 1 MiB or more.  On an error, out ends with the last record
+ * depend on the number of threads.  flush (may be NULL) is called as by
+ * q_csv_from_json.  On an error, out ends with the last record
  * before it.  Nothing is written and *declined is set when a record might
  * be a quarry document (a top-level column "schema"): the caller reads
  * those with q_csv_reader.
@@ -286,7 +286,8 @@ void q_csv_writer_free(struct q_csv_writer *w);
  * values skipped), then each record is parsed, written and freed in turn.
  * A top-level array gives its elements as records, so do the arrays among
  * NDJSON values.  flush (may be NULL) is called whenever out holds 1 MiB
- * or more, to write it and reset it; memory then stays constant beyond the
+ * or more, to write it and reset it, or with a buffer of the converter's
+ * own to write and reset after out; memory then stays constant beyond the
  * input text.  Same table and warnings as q_csv_emit.  Large inputs are
  * parsed in chunks of records on q_threads() threads, appended in order:
  * the bytes, the warnings and the error do not depend on the number of

@@ -48,6 +48,33 @@
 /* Output gathered before the streaming conversions call flush. */
 #define FLUSH_AT ((size_t)1 << 20)
 
+/*
+ * Eight bytes at a time: a mask with the high bit of each byte of w that
+ * equals c (exact up to the first such byte, which is all callers use).
+ */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static inline uint64_t bytes_equal(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+	return (x - ONES) & ~x & HIGHS;
+}
+
+/* The same, exact in every byte (for counting). */
+static inline uint64_t bytes_equal_exact(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
+}
+
+static inline uint64_t load8(const char *s)
+{
+	uint64_t w;
+	memcpy(&w, s, 8);
+	return w;
+}
+
 /* ---- the row layer ------------------------------------------------------- */
 
 static int no_space(unsigned char c)
@@ -937,6 +964,29 @@ int q_csv_read(const char *data, size_t len, size_t *pos, const char *file,
 	return 0;
 }
 
+/*
+ * The text of a chunk (from byte skip) goes after out: when there is a
+ * flush, out is written and then the chunk's own buffer, without a copy;
+ * else it is appended to out.
+ */
+static int put_chunk(struct q_buf *out, struct q_buf *chunk, size_t skip,
+		     int (*flush)(void *ctx, struct q_buf *out, struct q_error *err), void *ctx,
+		     struct q_error *err)
+{
+	if (!flush || chunk->len - skip < (FLUSH_AT >> 4)) {
+		q_buf_append(out, chunk->data + skip, chunk->len - skip);
+		return flush && out->len >= FLUSH_AT ? flush(ctx, out, err) : 0;
+	}
+	int rc = out->len ? flush(ctx, out, err) : 0;
+	if (rc)
+		return rc;
+	if (skip) {
+		memmove(chunk->data, chunk->data + skip, chunk->len - skip);
+		chunk->len -= skip;
+	}
+	return flush(ctx, chunk, err);
+}
+
 /* ---- CSV straight to JSON text --------------------------------------------- */
 
 /*
@@ -1058,15 +1108,14 @@ static void render_node(const struct render *rd, const unsigned char *below,
 }
 
 /*
- * One record's text: for JSON "," and the element's line break before it
- * (the caller drops the first record's ","), for NDJSON a line break after
- * it.  below[] is scratch of one byte per node: whether a cell below the
+ * One record's text: for JSON "," (unless first) and the element's line
+ * break before it, for NDJSON a line break after it.  below[] is scratch of one byte per node: whether a cell below the
  * node holds a value, which decides, where a column has columns below it,
  * between null and an object.
  */
 static int render_record(const struct render *rd, unsigned char *below,
-			 const struct q_csv_row *row, const char *file, struct q_buf *out,
-			 struct q_error *err)
+			 const struct q_csv_row *row, int first, const char *file,
+			 struct q_buf *out, struct q_error *err)
 {
 	const struct shape *s = rd->s;
 	if (rd->mixed) {
@@ -1086,7 +1135,8 @@ static int render_record(const struct render *rd, unsigned char *below,
 		}
 	}
 	if (rd->mode != MODE_NDJSON) {
-		q_buf_putc(out, ',');
+		if (!first)
+			q_buf_putc(out, ',');
 		put_newline(out, rd->mode == MODE_PRETTY, 1);
 	}
 	if (!s->nodes[0].nchildren)
@@ -1128,6 +1178,34 @@ static size_t csv_next_cut(struct csv_cut *cut, size_t want)
 	long line = cut->line;
 	int st = cut->state;
 	while (i < len && st != CUT_STUCK) {
+		/* Runs of bytes that change nothing, eight at a time: in a
+		 * quoted field all but '"' (line feeds counted), in an unquoted
+		 * one all but ',', '"', CR and LF. */
+		if (st == CUT_QUOTED) {
+			for (; i + 8 <= len; i += 8) {
+				uint64_t w = load8((const char *)s + i);
+				uint64_t q = bytes_equal_exact(w, '"'), nl = bytes_equal_exact(w, '\n');
+				if (q) {
+					size_t k = (size_t)__builtin_ctzll(q);
+					line += __builtin_popcountll(nl & ((1ULL << k) - 1));
+					i += k >> 3;
+					break;
+				}
+				line += __builtin_popcountll(nl);
+			}
+		} else if (st == CUT_UNQUOTED) {
+			for (; i + 8 <= len; i += 8) {
+				uint64_t w = load8((const char *)s + i);
+				uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"') |
+					     bytes_equal(w, '\r') | bytes_equal(w, '\n');
+				if (m) {
+					i += (size_t)__builtin_ctzll(m) >> 3;
+					break;
+				}
+			}
+		}
+		if (i >= len)
+			break;
 		unsigned char c = s[i++];
 		if (st == CUT_QUOTED) {
 			if (c == '"')
@@ -1162,8 +1240,13 @@ static size_t csv_next_cut(struct csv_cut *cut, size_t want)
 	return len;
 }
 
-/* The rows of s[start..end) rendered into a buffer; the first chunk holds
- * the header row, the last ends the input. */
+/*
+ * The rows of s[start..end) rendered into a buffer of the chunk's own,
+ * every record with its "," (the caller drops the first); the first chunk
+ * holds the header row, the last ends the input.  A chunk that is the
+ * whole input streams instead: into the caller's buffer, with the "["
+ * before the first record, flushed as it fills.
+ */
 struct csv_chunk {
 	const char *data;
 	size_t start, end;
@@ -1177,6 +1260,12 @@ struct csv_chunk {
 	int rc;
 	size_t records;
 	int header_seen;
+	struct q_buf *stream; /* the caller's buffer, or NULL */
+	int (*flush)(void *ctx, struct q_buf *out, struct q_error *err);
+	void *flush_ctx;
+	size_t len;	   /* of the whole input */
+	size_t reached;	   /* where the chunk really ended */
+	long reached_line; /* the line there */
 };
 
 static int chunk_row(void *ctx, const struct q_csv_row *row, struct q_error *err)
@@ -1187,8 +1276,25 @@ static int chunk_row(void *ctx, const struct q_csv_row *row, struct q_error *err
 		return 0;
 	}
 	int rc = check_row(c->rd->s, row, c->file, err);
-	if (!rc)
-		rc = render_record(c->rd, c->below, row, c->file, &c->out, err);
+	if (rc)
+		return rc;
+	if (!c->stream)
+		rc = render_record(c->rd, c->below, row, 0, c->file, &c->out, err);
+	else {
+		int first = c->records == 0;
+		if (first && c->rd->mode != MODE_NDJSON) {
+			/* "[" only with a record: an error before leaves nothing. */
+			size_t mark = c->stream->len;
+			q_buf_putc(c->stream, '[');
+			rc = render_record(c->rd, c->below, row, 1, c->file, c->stream, err);
+			if (rc)
+				c->stream->len = mark;
+		} else {
+			rc = render_record(c->rd, c->below, row, first, c->file, c->stream, err);
+		}
+		if (!rc && c->flush && c->stream->len >= FLUSH_AT)
+			rc = c->flush(c->flush_ctx, c->stream, err);
+	}
 	c->records += rc == 0;
 	return rc;
 }
@@ -1228,12 +1334,45 @@ static void csv_chunk_run(void *ctx, void *task)
 		rows.consumed = rows.row_offset = rows.line_offset = (long long)c->start;
 	}
 	int rc = feed_range(&rows, c->data, c->start, c->end, &c->err);
+	size_t at = c->end;
+	/* A cut that was a guess fell inside a row (a quoted line break), or
+	 * before the end of the header: the chunk goes on to the end of a
+	 * row, and the caller cuts again from there. */
+	while (!rc && !c->last &&
+	       (rows.parser.pstate != ROW_NOT_BEGUN || rows.nfields || (c->first && !c->header_seen))) {
+		const char *nl = memchr(c->data + at, '\n', c->len - at);
+		size_t next = nl ? (size_t)(nl - c->data) + 1 : c->len;
+		rc = feed_range(&rows, c->data, at, next, &c->err);
+		at = next;
+		c->last = at >= c->len;
+	}
 	if (!rc && c->last)
 		rc = q_csv_rows_finish(&rows, &c->err);
-	else if (!rc && (rows.parser.pstate != ROW_NOT_BEGUN || rows.nfields))
-		rc = q_error_msg(&c->err, Q_EINTERNAL, c->file, "CSV cut inside a row");
+	c->reached = at;
+	c->reached_line = rows.line;
 	q_csv_rows_release(&rows);
 	c->rc = rc;
+}
+
+/* A guess at a cut: the first line end at or past want. */
+static size_t csv_guess_cut(const char *s, size_t len, size_t want)
+{
+	if (want >= len)
+		return len;
+	const char *nl = memchr(s + want, '\n', len - want);
+	return nl ? (size_t)(nl - s) + 1 : len;
+}
+
+/* Line feeds in s[0..n). */
+static long count_lf(const char *s, size_t n)
+{
+	long lines = 0;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8)
+		lines += __builtin_popcountll(bytes_equal_exact(load8(s + i), '\n'));
+	for (; i < n; i++)
+		lines += s[i] == '\n';
+	return lines;
 }
 
 #define HEADER_READ (-1) /* stops the parse of the header alone */
@@ -1319,10 +1458,36 @@ int q_csv_to_json(const char *data, size_t len, const struct q_emit_opts *opts, 
 		rc = q_error_msg(err, Q_ENOMEM, file, "out of memory");
 		goto done;
 	}
-	struct csv_cut cut = {data, len, len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0, 1, CUT_ROW, 0};
+	/*
+	 * Cuts are guessed at line ends, and each chunk checks that its end
+	 * falls between rows; when one does not, the chunks after it are
+	 * dropped and the rest is cut by following libcsv's states (exact,
+	 * but slower than finding a line end).
+	 */
+	struct csv_cut cut = {data, len, 0, 1, CUT_ROW, 1};
 	size_t submitted = 0, taken = 0, records = 0, pos = 0;
 	long line = 1;
-	int more = 1, stop = 0;
+	int more = 1, stop = 0, exact = 0;
+	if (!pool) {
+		/* One thread: the whole input as one chunk, streamed. */
+		struct csv_chunk *c = &chunks[0];
+		c->data = data;
+		c->file = file;
+		c->rd = &rd;
+		c->below = below;
+		c->start = 0;
+		c->end = len;
+		c->line = 1;
+		c->first = c->last = 1;
+		c->stream = out;
+		c->flush = flush;
+		c->flush_ctx = ctx;
+		csv_chunk_run(NULL, c);
+		records = c->records;
+		if ((rc = c->rc))
+			*err = c->err;
+		more = 0;
+	}
 	while (taken < submitted || (!stop && more)) {
 		while (!stop && more && submitted - taken < depth) {
 			struct csv_chunk *c = &chunks[submitted % depth];
@@ -1330,14 +1495,20 @@ int q_csv_to_json(const char *data, size_t len, const struct q_emit_opts *opts, 
 			c->file = file;
 			c->rd = &rd;
 			c->below = below + (submitted % depth) * shape.n;
+			c->len = len;
 			c->start = pos;
 			c->line = line;
 			c->first = submitted == 0;
-			c->end = csv_next_cut(&cut, pos + chunk);
+			if (exact) {
+				c->end = csv_next_cut(&cut, pos + chunk);
+				line = cut.line;
+			} else {
+				c->end = csv_guess_cut(data, len, pos + chunk);
+				line += count_lf(data + pos, c->end - pos);
+			}
 			c->last = c->end >= len;
 			more = !c->last;
 			pos = c->end;
-			line = cut.line;
 			submitted++;
 			if (pool)
 				q_pool_submit(pool, c);
@@ -1354,8 +1525,11 @@ int q_csv_to_json(const char *data, size_t len, const struct q_emit_opts *opts, 
 				q_buf_putc(out, '[');
 				skip = 1; /* the first record's "," */
 			}
-			q_buf_append(out, c->out.data + skip, c->out.len - skip);
 			records += c->records;
+			if (c->rc)
+				q_buf_append(out, c->out.data + skip, c->out.len - skip);
+			else if ((rc = put_chunk(out, &c->out, skip, flush, ctx, err)))
+				stop = 1;
 		}
 		if (c->rc) {
 			rc = c->rc;
@@ -1363,8 +1537,18 @@ int q_csv_to_json(const char *data, size_t len, const struct q_emit_opts *opts, 
 			stop = 1;
 		} else if (out->failed) {
 			stop = 1;
-		} else if (flush && out->len >= FLUSH_AT && (rc = flush(ctx, out, err))) {
-			stop = 1;
+		} else if (c->reached != c->end) {
+			/* The guess after c was wrong: what came after is void. */
+			pos = c->reached;
+			line = c->reached_line;
+			more = !c->last;
+			while (taken < submitted) {
+				if (pool)
+					q_pool_take(pool);
+				taken++;
+			}
+			exact = 1;
+			cut = (struct csv_cut){data, len, pos, line, CUT_ROW, 1};
 		}
 	}
 	q_pool_free(pool);
@@ -2562,17 +2746,18 @@ static int from_json_parallel(const char *data, size_t len, struct q_csv_writer 
 			q_buf_append(out, head.data, head.len);
 			head_out = 1;
 		}
-		q_buf_append(out, c->out.data ? c->out.data : "", c->out.len);
+		if (c->rc)
+			q_buf_append(out, c->out.data ? c->out.data : "", c->out.len);
+		else if ((rc = put_chunk(out, &c->out, 0, flush, ctx, err)))
+			stop = 1;
 		if (c->rc) {
 			rc = c->rc;
 			*err = c->err;
 			stop = 1;
-		} else if (out->failed) {
+		} else if (!rc && out->failed) {
 			rc = q_error_msg(err, out->failed, w->file,
 					 out->failed == Q_ETOOBIG ? "output exceeds the size limit"
 								  : "out of memory");
-			stop = 1;
-		} else if (flush && out->len >= FLUSH_AT && (rc = flush(ctx, out, err))) {
 			stop = 1;
 		}
 	}

@@ -558,7 +558,7 @@ static void test_to_json(void)
 
 	/* Long inputs: rows cut across the 64 KiB slices of the reader, lone CR
 	 * rows, and an error far in. */
-	for (int k = 0; k < 3; k++) {
+	for (int k = 0; k < 4; k++) {
 		struct q_buf csv;
 		q_buf_init(&csv, 0);
 		q_buf_puts(&csv, "id,text,n.x\n");
@@ -567,13 +567,16 @@ static void test_to_json(void)
 				q_buf_puts(&csv, "broken,\"x\"y,\n");
 			else if (k == 2 && i == 5000)
 				q_buf_puts(&csv, "1,2\r\n");
+			else if (k == 3)
+				/* Cuts at line ends are right for long, then wrong. */
+				q_buf_printf(&csv, i > 4000 && i % 50 < 3 ? "%d,\"a\nb\n%d\",\n" : "%d,t%d,\n", i, i);
 			else
 				q_buf_printf(&csv, "%d,\"line %d\n%s\",%s%s", i, i,
 					     i % 3 ? "more, text" : "\"\"", i % 4 ? "v" : "",
 					     i % 7 == 0 ? "\r" : i % 5 ? "\n" : "\r\n");
 		}
 		snprintf(name, sizeof(name), "CSV to JSON, 6000 rows %s: same bytes and error",
-			 k == 0 ? "" : k == 1 ? "broken" : "ragged");
+			 k == 0 ? "" : k == 1 ? "broken" : k == 2 ? "ragged" : "quoted late");
 		CHECK(name, to_json_everywhere(name, csv.data, csv.len));
 		q_buf_release(&csv);
 	}
