@@ -974,7 +974,8 @@ static int put_chunk(struct q_buf *out, struct q_buf *chunk, size_t skip,
 		     struct q_error *err)
 {
 	if (!flush || chunk->len - skip < (FLUSH_AT >> 4)) {
-		q_buf_append(out, chunk->data + skip, chunk->len - skip);
+		if (chunk->len > skip)
+			q_buf_append(out, chunk->data + skip, chunk->len - skip);
 		return flush && out->len >= FLUSH_AT ? flush(ctx, out, err) : 0;
 	}
 	int rc = out->len ? flush(ctx, out, err) : 0;
