@@ -26,12 +26,12 @@ BENCH_BINS := $(BUILD)/bench/bench_stages
 SCHEMA_FILES := $(sort $(wildcard schemas/*.json schemas/*.xsd schemas/csv/*.json))
 DEB_PACKAGES := gcc make pkg-config libjansson-dev libyaml-dev libxml2-dev \
 	libcsv-dev libpcre2-dev python3 python3-jsonschema python3-yaml jq libxml2-utils \
-	sqlite3
+	sqlite3 postgresql
 
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer
 
-.PHONY: all deps test check check-asan run bench install clean fuzz
+.PHONY: all deps test check check-asan run bench eval install clean fuzz
 
 all: $(BUILD)/quarry $(BUILD)/libquarry.a
 
@@ -119,6 +119,10 @@ fuzz:
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
+
+# Quality against annotated data, quarry and the peers side by side.
+eval: all $(TEST_BINS)
+	@eval/run.sh $(BUILD)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1

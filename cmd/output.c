@@ -60,6 +60,14 @@ static int flush(struct q_output *o, struct q_error *err)
 	return rc;
 }
 
+/* Elements of a stream are written in batches, not a system call each. */
+#define FLUSH_AT ((size_t)64 << 10)
+
+static int flush_if_full(struct q_output *o, struct q_error *err)
+{
+	return o->buf.len >= FLUSH_AT ? flush(o, err) : 0;
+}
+
 static int add_csv(struct q_output *o, json_t *value, int document,
 		   struct q_error *err)
 {
@@ -87,7 +95,7 @@ int q_output_value(struct q_output *o, json_t *value, const char *file,
 	o->opts.file = file;
 	if (o->in_array && !o->is_csv) {
 		int rc = q_array_writer_item(o->array, value, err);
-		return rc ? rc : flush(o, err);
+		return rc ? rc : flush_if_full(o, err);
 	}
 	if (o->is_xml && o->values > 0)
 		return q_error_msg(err, Q_EUSAGE, file,
@@ -97,7 +105,7 @@ int q_output_value(struct q_output *o, json_t *value, const char *file,
 	if (o->is_csv)
 		return add_csv(o, value, document, err);
 	int rc = o->format->emit(value, &o->opts, &o->buf, err);
-	return rc ? rc : flush(o, err);
+	return rc ? rc : flush_if_full(o, err);
 }
 
 int q_output_array_begin(struct q_output *o, struct q_error *err)
@@ -218,6 +226,8 @@ int q_output_close(struct q_output *o, int commit, struct q_error *err)
 	if (commit && o->is_csv)
 		rc = close_csv(o, err);
 	if (o->sink_open) {
+		if (commit && !rc && o->buf.len)
+			rc = flush(o, err);
 		if (commit && !rc)
 			rc = q_atomic_commit(&o->sink, err);
 		else

@@ -121,12 +121,15 @@ static const struct tdef tables[NTABLES] = {
 		STR0("value", "value"), INT("sentence_index", "sentence")}},
 	{"numbers", T_DOCUMENTS, "numbers", 1, NULL, {
 		DOC, POS("number_index"), SPAN, STR("text", "text"), STR("kind", "kind"),
-		{"value", R_FIELD, "value", V_NUM, 1}, INT("sentence_index", "sentence")}},
+		{"value", R_FIELD, "value", V_NUM, 1}, STR0("unit", "unit"),
+		INT("sentence_index", "sentence")}},
 	{"quotes", T_DOCUMENTS, "quotes", 1, NULL, {
 		DOC, POS("quote_index"), SPAN, STR("text", "text"),
 		STR0("speaker_entity_id", "speaker"), INT("sentence_index", "sentence")}},
 	{"enumerations", T_DOCUMENTS, "enumerations", 2, NULL, {
-		DOC, STR("enumeration_id", "id"), POS("enumeration_index")}},
+		DOC, STR("enumeration_id", "id"), POS("enumeration_index"),
+		{"sentence_index", R_FIELD, "sentence", V_INT, 1},
+		{"announced", R_FIELD, "announced", V_INT, 1}}},
 	{"enumeration_items", T_ENUMERATIONS, "items", 2, NULL, {
 		DOC, {"enumeration_id", R_PARENT, "id", V_STR, 0}, POS("item_index"),
 		INT("ordinal", "ordinal"), STR("marker", "marker"),
@@ -318,6 +321,7 @@ static int check_refs(struct adder *a, json_t *view)
 	} refs[] = {
 		{"sentences", "paragraph", "paragraphs"}, {"timexes", "sentence", "sentences"},
 		{"numbers", "sentence", "sentences"},	 {"quotes", "sentence", "sentences"},
+		{"enumerations", "sentence", "sentences"},
 	};
 	char where[96];
 	size_t i, k;

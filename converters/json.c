@@ -221,22 +221,6 @@ static int too_deep(json_t *v, int depth)
 	return 0;
 }
 
-/* Line and column (1-based, in characters) of byte `at` of data. */
-static void locate(const char *data, size_t at, long *line, long *col)
-{
-	long l = 1, c = 1;
-	for (size_t i = 0; i < at; i++) {
-		if (data[i] == '\n') {
-			l++;
-			c = 1;
-		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
-			c++;
-		}
-	}
-	*line = l;
-	*col = c;
-}
-
 /* Parses the value that starts at data[p] and sets *end just past it. */
 static int parse_value(const char *data, size_t len, size_t p, const char *file,
 		       int depth, json_t **value, size_t *end, struct q_error *err)
@@ -250,7 +234,7 @@ static int parse_value(const char *data, size_t len, size_t p, const char *file,
 		size_t at = p + (size_t)(jerr.position > 0 ? jerr.position : 0);
 		if (at > len)
 			at = len;
-		locate(data, at, &line, &col);
+		q_text_locate(data, len, at, &line, &col);
 		return q_error_set(err, Q_ESYNTAX, file, line, col, (long long)at,
 				   "invalid JSON: %s", jerr.text);
 	}
@@ -268,7 +252,7 @@ static int unexpected(const char *data, size_t p, const char *file, const char *
 		      struct q_error *err)
 {
 	long line, col;
-	locate(data, p, &line, &col);
+	q_text_locate(data, (size_t)-1, p, &line, &col);
 	return q_error_set(err, Q_ESYNTAX, file, line, col, (long long)p,
 			   "invalid JSON: unexpected '%c' %s", data[p], after);
 }

@@ -517,7 +517,8 @@ static const struct record timex_record = RECORD("timex", timex_fields);
 
 static const struct field number_fields[] = {
 	{"start", A_INT, NULL}, {"end", A_INT, NULL},	      {"text", CONTENT, NULL},
-	{"kind", A_STR, NULL},	{"value", A_NUM_NULL, NULL}, {"sentence", A_INT, NULL},
+	{"kind", A_STR, NULL},	{"value", A_NUM_NULL, NULL}, {"unit", A_STR_NULL, NULL},
+	{"sentence", A_INT, NULL},
 };
 static const struct record number_record = RECORD("number", number_fields);
 
@@ -533,7 +534,12 @@ static const struct field item_fields[] = {
 };
 static const struct record item_record = RECORD("item", item_fields);
 
-static const struct field enumeration_fields[] = {{"id", A_STR, NULL}, {"items", ITEMS, &item_record}};
+static const struct field enumeration_fields[] = {
+	{"id", A_STR, NULL},
+	{"sentence", A_NUM_NULL, NULL},
+	{"announced", A_NUM_NULL, NULL},
+	{"items", ITEMS, &item_record},
+};
 static const struct record enumeration_record = RECORD("enumeration", enumeration_fields);
 
 static const struct field keyphrase_fields[] = {

@@ -454,22 +454,6 @@ static size_t mark_offset(struct reader *r, const yaml_mark_t *m)
 	return r->start + bytes;
 }
 
-/* Line and column (1-based, in characters) of byte `at` of data. */
-static void locate(const char *data, size_t at, long *line, long *col)
-{
-	long l = 1, c = 1;
-	for (size_t i = 0; i < at; i++) {
-		if (data[i] == '\n') {
-			l++;
-			c = 1;
-		} else if (((unsigned char)data[i] & 0xC0) != 0x80) {
-			c++;
-		}
-	}
-	*line = l;
-	*col = c;
-}
-
 static int fail_at_offset(struct reader *r, int code, size_t at, const char *fmt, ...)
 	Q_PRINTF(4, 5);
 
@@ -481,7 +465,7 @@ static int fail_at_offset(struct reader *r, int code, size_t at, const char *fmt
 		return r->rc;
 	if (at > r->len)
 		at = r->len;
-	locate(r->data, at, &line, &col);
+	q_text_locate(r->data, r->len, at, &line, &col);
 	va_start(ap, fmt);
 	r->rc = q_error_vset(r->err, code, r->file, line, col, (long long)at, fmt, ap);
 	va_end(ap);
@@ -507,7 +491,7 @@ static int parser_error(struct reader *r, yaml_parser_t *p)
 	if (p->context) {
 		size_t ctx = mark_offset(r, &p->context_mark);
 		long line, col;
-		locate(r->data, ctx, &line, &col);
+		q_text_locate(r->data, r->len, ctx, &line, &col);
 		return fail_at(r, Q_ESYNTAX, &p->problem_mark, "invalid YAML: %s (%s at %ld:%ld)",
 			       problem, p->context, line, col);
 	}
@@ -567,7 +551,7 @@ static void unknown_tag(struct reader *r, const yaml_char_t *tag, const yaml_mar
 	if (r->warned)
 		return;
 	r->warned = 1;
-	locate(r->data, mark_offset(r, m), &line, &col);
+	q_text_locate(r->data, r->len, mark_offset(r, m), &line, &col);
 	q_warn(r->file, "%ld:%ld: unknown YAML tag %s ignored, the value kept as it is "
 			"(later ones in this document are not reported)",
 	       line, col, tag_name(tag, buf));

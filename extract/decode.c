@@ -7,29 +7,12 @@
 
 #include <string.h>
 
-/* Line and column (1-based, in characters) of byte `at` of the raw input. */
-static void locate(const char *raw, size_t at, long *line, long *col)
-{
-	long l = 1, c = 1;
-	for (size_t i = 0; i < at; i++) {
-		unsigned char ch = (unsigned char)raw[i];
-		if (ch == '\n' || (ch == '\r' && (i + 1 >= at || raw[i + 1] != '\n'))) {
-			l++;
-			c = 1;
-		} else if ((ch & 0xC0) != 0x80 && ch != '\r') {
-			c++;
-		}
-	}
-	*line = l;
-	*col = c;
-}
-
 static int refuse(const char *raw, size_t at, size_t n, const char *file,
 		  struct q_error *err)
 {
 	long line, col;
 	unsigned char b = (unsigned char)raw[at];
-	locate(raw, at, &line, &col);
+	q_text_locate(raw, (size_t)-1, at, &line, &col);
 	if (b == 0)
 		return q_error_set(err, Q_EENCODING, file, line, col, (long long)at,
 				   "NUL byte at byte offset %zu (binary file?)", at);

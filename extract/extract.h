@@ -53,6 +53,18 @@ int q_header_read(struct q_doc *doc, const char *text, size_t len,
 int q_paragraphs_build(struct q_doc *doc, struct q_error *err);
 
 /*
+ * Annotation, after the sentences: each stage fills arrays of the document
+ * from its text, paragraphs and sentences (and the stages before it), in
+ * time linear in the text.  Offsets are set in bytes and code points.
+ */
+int q_entities_build(struct q_doc *doc, struct q_error *err);	/* entities, acronyms */
+int q_timexes_build(struct q_doc *doc, struct q_error *err);	/* timexes */
+int q_numbers_build(struct q_doc *doc, struct q_error *err);	/* numbers */
+int q_quotes_build(struct q_doc *doc, struct q_error *err);	/* quotes: after entities */
+int q_enumerations_build(struct q_doc *doc, struct q_error *err); /* enumerations */
+int q_keyphrases_build(struct q_doc *doc, struct q_error *err);	/* keyphrases */
+
+/*
  * People named in a byline, header or bio: "By Jane Doe and John Smith",
  * "Jane Doe, Senior Fellow", "JANE DOE".  Adds each to doc->meta.authors
  * (or completes the role of one already there).  Returns how many names

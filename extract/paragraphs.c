@@ -686,7 +686,10 @@ static void classify(struct q_doc *doc, int *failed)
 	for (size_t i = 0; i < n; i++) {
 		struct q_paragraph *p = &doc->paragraphs.items[i];
 		struct para_text pt = text_of(doc, i);
-		if (boilerplate(doc, pt.s, pt.n, failed))
+		/* "(c) " is a copyright mark, but the third item after "(b)". */
+		int third = i > 0 && doc->paragraphs.items[i - 1].kind == Q_PARA_LIST_ITEM &&
+			    starts_with_ci(pt.s, pt.n, "(c) ");
+		if (!third && boilerplate(doc, pt.s, pt.n, failed))
 			p->kind = Q_PARA_BOILERPLATE;
 		else if (list_marker(pt.s, pt.n))
 			p->kind = Q_PARA_LIST_ITEM;

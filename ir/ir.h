@@ -195,6 +195,7 @@ struct q_number {
 	enum q_number_kind kind;
 	int has_value;
 	double value;
+	struct q_str unit; /* money: ISO 4217 code; quantity: its unit; else null */
 	size_t sentence;
 };
 
@@ -212,7 +213,9 @@ struct q_enum_item {
 };
 
 struct q_enumeration {
-	struct q_str id; /* "L1", "L2", … */
+	struct q_str id;	/* "L1", "L2", … */
+	long sentence;		/* the sentence announcing it, or -1 */
+	long announced;		/* the count it announces ("four points"), or -1 */
 	Q_VEC(struct q_enum_item) items;
 };
 

@@ -146,6 +146,24 @@ static int read_ref(struct reader *r, json_t *obj, const char *key,
 	return *out >= limit ? fail_at(r, key, "refers to an item that does not exist") : 0;
 }
 
+/* An index (or count) that may be null: -1 then. */
+static int read_optional_ref(struct reader *r, json_t *obj, const char *key,
+			     size_t limit, long *out)
+{
+	size_t v;
+	json_t *x = json_object_get(obj, key);
+	if (!x)
+		return fail_at(r, key, "missing");
+	if (json_is_null(x)) {
+		*out = -1;
+		return 0;
+	}
+	if (read_ref(r, obj, key, limit, &v))
+		return r->err->code;
+	*out = (long)v;
+	return 0;
+}
+
 static int check_index(struct reader *r, json_t *obj, size_t i)
 {
 	size_t index;
@@ -289,6 +307,8 @@ static int read_number(struct reader *r, json_t *o, size_t i)
 	} else if (!json_is_null(v)) {
 		return fail_at(r, "value", "must be a number or null");
 	}
+	if (read_str(r, o, "unit", &n->unit))
+		return r->err->code;
 	return read_ref(r, o, "sentence", r->doc->sentences.count, &n->sentence);
 }
 
@@ -322,7 +342,9 @@ static int read_enumeration(struct reader *r, json_t *o, size_t i)
 	struct q_enumeration *e;
 	(void)i;
 	PUSH_OR_FAIL(r, &r->doc->enumerations, e);
-	if (read_str(r, o, "id", &e->id))
+	if (read_str(r, o, "id", &e->id) ||
+	    read_optional_ref(r, o, "sentence", r->doc->sentences.count, &e->sentence) ||
+	    read_optional_ref(r, o, "announced", SIZE_MAX, &e->announced))
 		return r->err->code;
 	r->enumeration = e;
 	return each_item(r, o, "items", read_enum_item);

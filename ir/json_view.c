@@ -197,6 +197,7 @@ static json_t *numbers_json(struct builder *b)
 		set_span(b, o, &n->span, 1);
 		set(b, o, "kind", json_string_nocheck(q_number_kind_names[n->kind]));
 		set(b, o, "value", n->has_value ? jnumber(n->value) : json_null());
+		set(b, o, "unit", jstr(n->unit));
 		set(b, o, "sentence", jsize(n->sentence));
 		push(b, arr, o);
 	}
@@ -225,6 +226,8 @@ static json_t *enumerations_json(struct builder *b)
 		json_t *o = json_object();
 		json_t *items = json_array();
 		set(b, o, "id", jstr(e->id));
+		set(b, o, "sentence", e->sentence >= 0 ? jsize((size_t)e->sentence) : json_null());
+		set(b, o, "announced", e->announced >= 0 ? jsize((size_t)e->announced) : json_null());
 		for (size_t k = 0; k < e->items.count; k++) {
 			const struct q_enum_item *it = &e->items.items[k];
 			json_t *io = json_object();

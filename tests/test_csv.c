@@ -658,6 +658,7 @@ static json_t *awkward_view(void)
 		n->span = quote, n->kind = (enum q_number_kind)(i % Q_NUM_KIND_COUNT), n->sentence = s1;
 		n->has_value = i < sizeof(values) / sizeof(values[0]);
 		n->value = n->has_value ? values[i] : 0;
+		n->unit = n->kind == Q_NUM_MONEY ? Q_STR_LIT("USD") : Q_STR_NULL;
 	}
 	struct q_quote *qq = Q_VEC_PUSH(&doc.arena, &doc.quotes);
 	qq->span = quote, qq->speaker = Q_STR_LIT("E7"), qq->sentence = s1;
@@ -666,6 +667,9 @@ static json_t *awkward_view(void)
 	for (int k = 0; k < 2; k++) {
 		struct q_enumeration *en = Q_VEC_PUSH(&doc.arena, &doc.enumerations);
 		en->id = k ? Q_STR_LIT("L2") : Q_STR_LIT("L1");
+		/* One announced by a sentence, one not: both nulls and values. */
+		en->sentence = k ? -1 : (long)s1;
+		en->announced = k ? -1 : 3;
 		for (int j = 0; j < 3; j++) {
 			struct q_enum_item *it = Q_VEC_PUSH(&doc.arena, &en->items);
 			it->ordinal = j + 1, it->marker = j ? Q_STR_LIT("(b)") : Q_STR_LIT("First,");

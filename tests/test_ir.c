@@ -78,11 +78,13 @@ static void test_round_trip(void)
 	m->span.bstart = 29, m->span.bend = 37;
 	q_doc_span_from_bytes(&doc, &m->span);
 	struct q_number *n = Q_VEC_PUSH(&doc.arena, &doc.numbers);
-	n->span = m->span, n->kind = Q_NUM_CARDINAL, n->has_value = 1, n->value = 2.5;
+	n->span = m->span, n->kind = Q_NUM_MONEY, n->has_value = 1, n->value = 2.5;
+	n->unit = Q_STR_LIT("EUR");
 	struct q_keyphrase *k = Q_VEC_PUSH(&doc.arena, &doc.keyphrases);
 	k->text = Q_STR_LIT("caf\xC3\xA9 society"), k->count = 2, k->score = 0.125;
 	struct q_enumeration *en = Q_VEC_PUSH(&doc.arena, &doc.enumerations);
 	en->id = Q_STR_LIT("L1");
+	en->sentence = 0, en->announced = 1;
 	struct q_enum_item *it = Q_VEC_PUSH(&doc.arena, &en->items);
 	it->ordinal = 1, it->marker = Q_STR_LIT("First"), it->paragraph = 2, it->span = m->span;
 

@@ -160,8 +160,31 @@ static void test_sha256(void)
 		SKIP("sha256 sha-ni", "this CPU has no SHA extensions");
 }
 
+static void test_map(void)
+{
+	struct q_map m;
+	static char keys[5000][16]; /* room for any int: no truncation warning at -O1 */
+	int ok = 1;
+	q_map_init(&m);
+	CHECK("map empty get", q_map_get(&m, "x", 1) == NULL);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "key%d", i);
+		ok &= q_map_put(&m, keys[i], strlen(keys[i]), &keys[i]) == 0;
+	}
+	for (int i = 0; i < 5000; i++)
+		ok &= q_map_get(&m, keys[i], strlen(keys[i])) == &keys[i];
+	CHECK("map 5000 keys", ok && m.count == 5000);
+	CHECK("map missing key", q_map_get(&m, "key5000", 7) == NULL);
+	CHECK("map prefix is another key", q_map_get(&m, "key1", 3) == NULL);
+	q_map_put(&m, "key7", 4, keys[0]);
+	CHECK("map replace", q_map_get(&m, "key7", 4) == keys[0] && m.count == 5000);
+	CHECK("map empty key", q_map_put(&m, "", 0, keys[1]) == 0 && q_map_get(&m, "", 0) == keys[1]);
+	q_map_release(&m);
+}
+
 int main(void)
 {
+	test_map();
 	test_sha256();
 	test_utf8();
 	test_buf();

@@ -334,6 +334,8 @@ static int build_hard_doc(struct q_doc *doc)
 		n->kind = (enum q_number_kind)(i % Q_NUM_KIND_COUNT);
 		n->has_value = i < sizeof(values) / sizeof(values[0]);
 		n->value = n->has_value ? values[i] : 0;
+		/* A unit with a control character takes the escaped form. */
+		n->unit = n->kind == Q_NUM_QUANTITY ? Q_STR_LIT("k\x01m") : Q_STR_NULL;
 		n->sentence = 2;
 	}
 
@@ -348,6 +350,7 @@ static int build_hard_doc(struct q_doc *doc)
 
 	struct q_enumeration *en = Q_VEC_PUSH(a, &doc->enumerations);
 	en->id = Q_STR_LIT("L1");
+	en->sentence = -1, en->announced = -1;
 	struct q_enum_item *it = Q_VEC_PUSH(a, &en->items);
 	it->ordinal = 1, it->marker = Q_STR_LIT("First\x01"), it->paragraph = 3;
 	it->span = span_of(doc, "the menu.");

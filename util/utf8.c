@@ -98,3 +98,19 @@ size_t q_utf8_count(const char *s, size_t len)
 		n += ((unsigned char)s[i] & 0xC0) != 0x80;
 	return n;
 }
+
+void q_text_locate(const char *s, size_t len, size_t at, long *line, long *col)
+{
+	long l = 1, c = 1;
+	for (size_t i = 0; i < at; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == '\n' || (ch == '\r' && !(i + 1 < len && s[i + 1] == '\n'))) {
+			l++;
+			c = 1;
+		} else if ((ch & 0xC0) != 0x80 && ch != '\r') {
+			c++;
+		}
+	}
+	*line = l;
+	*col = c;
+}

@@ -162,8 +162,45 @@ size_t q_utf8_decode(const unsigned char *s, size_t len, uint32_t *cp);
 /* Length of the maximal ill-formed prefix to replace with one U+FFFD. */
 size_t q_utf8_invalid_length(const unsigned char *s, size_t len);
 size_t q_utf8_encode(uint32_t cp, char out[4]);
+/*
+ * Line and column (1-based, the column in characters) of byte `at` of a
+ * text, for error messages.  LF, CRLF and a lone CR each end a line.
+ * len bounds the look past `at` for a CRLF ((size_t)-1: s[at] readable).
+ */
+void q_text_locate(const char *s, size_t len, size_t at, long *line, long *col);
+
 /* Code points in s[0..len) of valid UTF-8 (continuation bytes skipped). */
 size_t q_utf8_count(const char *s, size_t len);
+
+/* ---- hash map ------------------------------------------------------- */
+
+/*
+ * The one hash map: byte-string keys to pointers, open addressing with
+ * linear probing.  Keys are not copied — they must outlive the map (an
+ * arena or static data).  No iteration: a caller that needs an order keeps
+ * its own vector, so nothing depends on hash order (output stays
+ * deterministic).
+ */
+struct q_map_slot {
+	const char *key; /* NULL: empty */
+	size_t len;
+	uint64_t hash;
+	void *value;
+};
+
+struct q_map {
+	struct q_map_slot *slots;
+	size_t cap; /* a power of two, or 0 */
+	size_t count;
+};
+
+uint64_t q_hash(const void *data, size_t len);
+void q_map_init(struct q_map *m);
+void q_map_release(struct q_map *m);
+/* Sets key to value (replacing an earlier value); 0 or Q_ENOMEM. */
+int q_map_put(struct q_map *m, const char *key, size_t len, void *value);
+/* The value of key, or NULL. */
+void *q_map_get(const struct q_map *m, const char *key, size_t len);
 
 /* ---- numbers --------------------------------------------------------- */
 

@@ -1,0 +1,87 @@
+/* map.c — the one hash map: open addressing, linear probing. */
+#include "util/util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+uint64_t q_hash(const void *data, size_t len)
+{
+	/* FNV-1a, 64 bits, with a final mix so low bits spread. */
+	const unsigned char *p = data;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 0x100000001b3ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h;
+}
+
+void q_map_init(struct q_map *m)
+{
+	m->slots = NULL;
+	m->cap = 0;
+	m->count = 0;
+}
+
+void q_map_release(struct q_map *m)
+{
+	free(m->slots);
+	q_map_init(m);
+}
+
+static struct q_map_slot *find(const struct q_map *m, const char *key, size_t len,
+			       uint64_t h)
+{
+	size_t mask = m->cap - 1;
+	for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+		struct q_map_slot *s = &m->slots[i];
+		if (!s->key || (s->hash == h && s->len == len && memcmp(s->key, key, len) == 0))
+			return s;
+	}
+}
+
+static int grow(struct q_map *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 64;
+	struct q_map_slot *old = m->slots;
+	size_t ocap = m->cap;
+	m->slots = calloc(ncap, sizeof(*m->slots));
+	if (!m->slots) {
+		m->slots = old;
+		return Q_ENOMEM;
+	}
+	m->cap = ncap;
+	for (size_t i = 0; i < ocap; i++)
+		if (old[i].key)
+			*find(m, old[i].key, old[i].len, old[i].hash) = old[i];
+	free(old);
+	return 0;
+}
+
+int q_map_put(struct q_map *m, const char *key, size_t len, void *value)
+{
+	/* At most 3/4 full, so probes stay short and always end. */
+	if ((m->count + 1) * 4 > m->cap * 3 && grow(m))
+		return Q_ENOMEM;
+	uint64_t h = q_hash(key, len);
+	struct q_map_slot *s = find(m, key, len, h);
+	if (!s->key) {
+		s->key = key;
+		s->len = len;
+		s->hash = h;
+		m->count++;
+	}
+	s->value = value;
+	return 0;
+}
+
+void *q_map_get(const struct q_map *m, const char *key, size_t len)
+{
+	if (!m->cap)
+		return NULL;
+	struct q_map_slot *s = find(m, key, len, q_hash(key, len));
+	return s->key ? s->value : NULL;
+}
