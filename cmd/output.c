@@ -163,10 +163,7 @@ int q_output_csv_from_json(struct q_output *o, const char *data, size_t len,
 	o->opts.file = file;
 	o->values++;
 	int rc = q_csv_from_json(data, len, &o->opts, &o->buf, flush_csv, o, err);
-	/* What came before an error stays written, as when records are
-	 * written one at a time. */
-	int frc = flush(o, err);
-	return rc ? rc : frc;
+	return rc ? rc : flush(o, err);
 }
 
 int q_output_csv_records(struct q_output *o, const char *data, size_t len,
@@ -181,10 +178,7 @@ int q_output_csv_records(struct q_output *o, const char *data, size_t len,
 			       err);
 	if (!*declined)
 		o->values++;
-	/* What came before an error stays written, as when records are
-	 * written one at a time. */
-	int frc = flush(o, err);
-	return rc ? rc : frc;
+	return rc ? rc : flush(o, err);
 }
 
 static int close_csv(struct q_output *o, struct q_error *err)
