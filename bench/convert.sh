@@ -2,15 +2,32 @@
 # convert.sh BUILD — format conversion against the peers on a ~40 MB JSON
 # array of nested records (bench/gen_records.py) and its CSV: time, MB/s
 # of input, peak RSS, and quarry's ratio to each peer, in one table.
+#   BENCH_MB=40       size of the generated input
+#   BENCH_DATA=DIR    keep the generated inputs in DIR and reuse them
+#   BENCH_ONLY=csv    only the two CSV rows
 set -eu
 BUILD=${1:-build}
 Q=$BUILD/quarry
 MB=${BENCH_MB:-40}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-/usr/bin/python3 bench/gen_records.py "$MB" "$work/in.json"
-mlr --ijson --ocsv cat "$work/in.json" >"$work/in.csv"
-"$Q" convert --to xml "$work/in.json" -o "$work/in.xml"
+data=${BENCH_DATA:-$work}
+mkdir -p "$data"
+# Inputs are made once per size (and kept when BENCH_DATA is set).
+if [ ! -s "$data/in-$MB.json" ]; then
+	/usr/bin/python3 bench/gen_records.py "$MB" "$data/in-$MB.json.tmp"
+	mv "$data/in-$MB.json.tmp" "$data/in-$MB.json"
+fi
+if [ ! -s "$data/in-$MB.csv" ]; then
+	mlr --ijson --ocsv cat "$data/in-$MB.json" >"$data/in-$MB.csv.tmp"
+	mv "$data/in-$MB.csv.tmp" "$data/in-$MB.csv"
+fi
+if [ ! -s "$data/in-$MB.xml" ] && [ "${BENCH_ONLY:-}" != csv ]; then
+	"$Q" convert --to xml "$data/in-$MB.json" -o "$data/in-$MB.xml"
+fi
+ln -s "$data/in-$MB.json" "$work/in.json"
+ln -s "$data/in-$MB.csv" "$work/in.csv"
+[ -s "$data/in-$MB.xml" ] && ln -s "$data/in-$MB.xml" "$work/in.xml"
 
 # run NAME INPUT COMMAND… : best wall time of three, and the peak RSS.
 run() {
@@ -43,10 +60,12 @@ row() { # LABEL INPUT "QUARRY CMD" PEER "PEER CMD"
 			l, s / 1e6 / qt, qm / 1024, p, s / 1e6 / pt, pm / 1024, pt / qt, qm / pm }'
 }
 
-echo "input: $(wc -c <"$work/in.json") bytes of JSON, $(wc -c <"$work/in.csv") of CSV, $(wc -c <"$work/in.xml") of XML"
+xml_bytes=$([ -e "$work/in.xml" ] && wc -c <"$work/in.xml" || echo 0)
+echo "input: $(wc -c <"$work/in.json") bytes of JSON, $(wc -c <"$work/in.csv") of CSV, $xml_bytes of XML"
 echo "conversion   quarry              peak  | peer                     peak  | ratio"
 row "JSON->CSV" "$work/in.json" "$Q convert --to csv $work/in.json" mlr "mlr --ijson --ocsv cat $work/in.json"
 row "CSV->JSON" "$work/in.csv" "$Q convert --from csv --to json $work/in.csv" mlr "mlr --icsv --ojson cat $work/in.csv"
+[ "${BENCH_ONLY:-}" = csv ] && exit 0
 row "JSON->JSON" "$work/in.json" "$Q convert --to json $work/in.json" jq "jq . $work/in.json"
 row "JSON->YAML" "$work/in.json" "$Q convert --to yaml $work/in.json" yq "yq -y . $work/in.json"
 row "XML->JSON" "$work/in.xml" "$Q convert --to json $work/in.xml" xq "xq-python . $work/in.xml"
