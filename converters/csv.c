@@ -2221,33 +2221,118 @@ int q_csv_emit(json_t *value, const struct q_emit_opts *opts, struct q_buf *out,
 	return rc;
 }
 
-/* ---- JSON text straight to CSV ------------------------------------------------- */
+/* ---- JSON text to CSV ------------------------------------------------------------ */
 
 /*
- * The columns of JSON text found without building it: a walk over the
- * bytes that decodes keys only and skips values.  It collects the same
- * escaped paths as flatten(); anything it does not expect (invalid JSON,
- * a key with an escape it cannot decode) makes it give up, and the caller
- * learns the columns the slow way instead.
+ * jansson parses every record, in both passes (the columns, then the
+ * rows).  Its allocations for a record come from a small arena of the
+ * thread that reads it: the record is freed before the next is read, so
+ * the arena starts over, and what does not fit in what is left goes to
+ * the allocator as usual.  The hooks (json_set_alloc_funcs) go in front
+ * of the functions jansson had; with no arena on the thread (outside a
+ * chunk's run) they are those functions.
  */
-struct scan {
-	const char *s;
-	size_t len, i;
-	struct q_csv_writer *w;
-	struct q_buf key;
-	struct q_error *err;
-	int rc;	     /* an error of the writer (out of memory) */
-	int collect; /* 0 while skipping what is not a record */
-	/* Where pass 2 may be split into chunks (when chunk > 0). */
-	size_t records; /* records met so far */
-	size_t chunk, last;
-	struct split *splits;
-	size_t nsplits, splits_cap;
+#if defined(__SANITIZE_ADDRESS__)
+#define Q_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define Q_ASAN 1
+#endif
+#endif
+#ifdef Q_ASAN
+#include <sanitizer/asan_interface.h>
+#define ARENA_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define ARENA_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define ARENA_POISON(p, n) ((void)(p), (void)(n))
+#define ARENA_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+#define ARENA_BYTES ((size_t)256 << 10)
+
+struct arena {
+	char *base, *cur, *end;
 };
 
+static _Thread_local struct arena *arena_on;
+static json_malloc_t arena_next_malloc = malloc;
+static json_free_t arena_next_free = free;
+
+static void *arena_malloc(size_t n)
+{
+	struct arena *a = arena_on;
+	size_t need = (n + 15) & ~(size_t)15;
+	if (a && need >= n && (size_t)(a->end - a->cur) >= need) {
+		void *p = a->cur;
+		a->cur += need;
+		ARENA_UNPOISON(p, n);
+		return p;
+	}
+	return arena_next_malloc(n);
+}
+
+static void arena_free(void *p)
+{
+	struct arena *a = arena_on;
+	if (a && (char *)p >= a->base && (char *)p < a->end)
+		return; /* freed with the rest when the record is done */
+	arena_next_free(p);
+}
+
+/* Puts the hooks in, on the calling thread before any worker starts. */
+static void arena_hooks(void)
+{
+	json_malloc_t m;
+	json_free_t f;
+	json_get_alloc_funcs(&m, &f);
+	if (m != arena_malloc || f != arena_free) {
+		arena_next_malloc = m;
+		arena_next_free = f;
+		json_set_alloc_funcs(arena_malloc, arena_free);
+	}
+}
+
+static void arena_begin(struct arena *a)
+{
+	if (!a->base && (a->base = malloc(ARENA_BYTES)))
+		a->end = a->base + ARENA_BYTES;
+	if (!a->base)
+		return; /* malloc then */
+	a->cur = a->base;
+	ARENA_POISON(a->base, ARENA_BYTES);
+	arena_on = a;
+}
+
+/* Every allocation since the last reset has been freed. */
+static void arena_reset(struct arena *a)
+{
+	if (arena_on != a)
+		return;
+	ARENA_POISON(a->base, (size_t)(a->cur - a->base));
+	a->cur = a->base;
+}
+
+static void arena_end(struct arena *a)
+{
+	if (arena_on == a) {
+		arena_reset(a);
+		arena_on = NULL;
+	}
+}
+
+static void arena_release(struct arena *a)
+{
+	if (a->base) {
+		ARENA_UNPOISON(a->base, ARENA_BYTES);
+		free(a->base);
+	}
+	memset(a, 0, sizeof(*a));
+}
+
 /*
- * A place where pass 2 can start: the first byte of a record that is a
- * top-level value or an element (not the first) of a top-level array.
+ * A place where a chunk of the records can start: the first byte of a
+ * top-level value on a line of its own, or of an element (not the first)
+ * of a top-level array.
  */
 struct split {
 	size_t pos;
@@ -2257,229 +2342,107 @@ struct split {
 
 #define NO_ARRAY SIZE_MAX
 
-/* Notes a split at sc->i when the last one is a chunk behind. */
-static void scan_split(struct scan *sc, size_t array_start)
-{
-	if (!sc->chunk || sc->i - sc->last < sc->chunk || sc->rc)
-		return;
-	if (sc->nsplits == sc->splits_cap) {
-		size_t ncap = sc->splits_cap ? sc->splits_cap * 2 : 64;
-		struct split *n = realloc(sc->splits, ncap * sizeof(*n));
-		if (!n) {
-			sc->chunk = 0; /* no splitting then: pass 2 stays serial */
-			return;
-		}
-		sc->splits = n;
-		sc->splits_cap = ncap;
-	}
-	sc->splits[sc->nsplits++] = (struct split){sc->i, array_start, sc->records};
-	sc->last = sc->i;
-}
+/*
+ * Where to cut the text into chunks for other threads.  The walk follows
+ * strings (a quote ends one unless an odd run of backslashes comes before
+ * it) and brackets, and nothing else: it reads no value, and on text that
+ * is no JSON its places may be wrong.  They are guesses that jansson
+ * checks: the chunk before a place must end exactly there, in the state
+ * the place says (see chunk_run), or the records from that chunk on are
+ * read again on one thread.
+ */
+struct cutter {
+	const char *s;
+	size_t len, i;
+	int depth;	    /* brackets open outside strings */
+	int in_array;	    /* the value at the top is an array */
+	size_t array_start; /* its '[' */
+	int line_break;	    /* a line break since the last byte at the top */
+};
 
-static void scan_ws(struct scan *sc)
-{
-	while (sc->i < sc->len && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\n' ||
-				   sc->s[sc->i] == '\r' || sc->s[sc->i] == '\t'))
-		sc->i++;
-}
+enum { C_OTHER, C_BLANK, C_BREAK, C_QUOTE, C_OPEN, C_CLOSE, C_COMMA };
 
-static int hex4(const char *s, unsigned *v)
-{
-	*v = 0;
-	for (int k = 0; k < 4; k++) {
-		char c = s[k];
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-				: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-		if (d < 0)
-			return 0;
-		*v = *v * 16 + (unsigned)d;
-	}
-	return 1;
-}
+static const unsigned char cut_class[256] = {
+	[' '] = C_BLANK, ['\t'] = C_BLANK, ['\n'] = C_BREAK, ['\r'] = C_BREAK,
+	['"'] = C_QUOTE, ['{'] = C_OPEN,   ['['] = C_OPEN,   ['}'] = C_CLOSE,
+	[']'] = C_CLOSE, [','] = C_COMMA,
+};
 
-/* A string at sc->i; decoded into sc->key when keep.  0 on failure. */
-static int scan_string(struct scan *sc, int keep)
+/* Past the string whose opening quote is at i; len when it is not closed. */
+static size_t skip_string(const char *s, size_t len, size_t i)
 {
-	if (sc->i >= sc->len || sc->s[sc->i] != '"')
-		return 0;
-	size_t i = sc->i + 1;
-	if (keep)
-		q_buf_reset(&sc->key);
-	for (;;) {
-		const char *q = memchr(sc->s + i, '"', sc->len - i);
-		const char *b = memchr(sc->s + i, '\\', (q ? (size_t)(q - sc->s) : sc->len) - i);
+	for (i++; i < len;) {
+		const char *q = memchr(s + i, '"', len - i);
 		if (!q)
-			return 0;
-		if (!b) {
-			if (keep)
-				q_buf_append(&sc->key, sc->s + i, (size_t)(q - sc->s) - i);
-			sc->i = (size_t)(q - sc->s) + 1;
-			return 1;
+			return len;
+		size_t at = (size_t)(q - s), back = at;
+		while (s[back - 1] == '\\') /* s[i - 1] is the opening quote */
+			back--;
+		if ((at - back) % 2 == 0)
+			return at + 1;
+		i = at + 1;
+	}
+	return len;
+}
+
+/* The next place at or past min where a chunk can start; 0 at the end. */
+static int cut_next(struct cutter *c, size_t min, struct split *sp)
+{
+	const char *s = c->s;
+	size_t i = c->i, len = c->len;
+	while (i < len) {
+		unsigned char b = (unsigned char)s[i];
+		int cls = cut_class[b];
+		if (c->depth == 0 && cls != C_BLANK) {
+			if (cls == C_BREAK) {
+				c->line_break = 1;
+				i++;
+				continue;
+			}
+			if (c->line_break && i >= min) {
+				c->line_break = 0;
+				c->i = i;
+				*sp = (struct split){i, NO_ARRAY, 0};
+				return 1;
+			}
+			c->line_break = 0;
 		}
-		size_t at = (size_t)(b - sc->s);
-		if (keep)
-			q_buf_append(&sc->key, sc->s + i, at - i);
-		if (at + 1 >= sc->len)
-			return 0;
-		char e = sc->s[at + 1];
-		const char *plain = strchr("\"\\/bfnrt", e);
-		if (plain && e) {
-			static const char out[] = "\"\\/\b\f\n\r\t";
-			if (keep)
-				q_buf_putc(&sc->key, out[plain - "\"\\/bfnrt"]);
-			i = at + 2;
+		switch (cls) {
+		case C_QUOTE:
+			i = skip_string(s, len, i);
 			continue;
-		}
-		unsigned cp, lo;
-		if (e != 'u' || at + 6 > sc->len || !hex4(sc->s + at + 2, &cp))
-			return 0;
-		i = at + 6;
-		if (cp >= 0xD800 && cp < 0xDC00) {
-			if (i + 6 > sc->len || sc->s[i] != '\\' || sc->s[i + 1] != 'u' ||
-			    !hex4(sc->s + i + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
-				return 0;
-			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-			i += 6;
-		} else if (cp >= 0xDC00 && cp < 0xE000) {
-			return 0;
-		}
-		if (keep) {
-			char u[4];
-			q_buf_append(&sc->key, u, q_utf8_encode(cp, u));
-		}
-	}
-}
-
-static int scan_value(struct scan *sc, int depth)
-{
-	if (depth > Q_MAX_DEPTH)
-		return 0;
-	scan_ws(sc);
-	if (sc->i >= sc->len)
-		return 0;
-	char c = sc->s[sc->i];
-	struct q_buf *path = &sc->w->path;
-	size_t mark = path->len;
-	if (c == '{') {
-		sc->i++;
-		scan_ws(sc);
-		if (sc->i < sc->len && sc->s[sc->i] == '}') {
-			sc->i++;
-			return 1;
-		}
-		for (;;) {
-			scan_ws(sc);
-			if (!scan_string(sc, 1))
-				return 0;
-			scan_ws(sc);
-			if (sc->i >= sc->len || sc->s[sc->i] != ':')
-				return 0;
-			sc->i++;
-			path_key(path, sc->key.data ? sc->key.data : "", sc->key.len, depth);
-			int ok = scan_value(sc, depth + 1);
-			path_cut(path, mark);
-			if (!ok)
-				return 0;
-			scan_ws(sc);
-			if (sc->i < sc->len && sc->s[sc->i] == ',') {
-				sc->i++;
+		case C_OPEN:
+			if (c->depth++ == 0) {
+				c->in_array = b == '[';
+				c->array_start = i;
+			}
+			break;
+		case C_CLOSE:
+			if (c->depth > 0 && --c->depth == 0)
+				c->in_array = 0;
+			break;
+		case C_COMMA:
+			if (c->depth == 1 && c->in_array) {
+				size_t j = i + 1;
+				while (j < len && (cut_class[(unsigned char)s[j]] == C_BLANK ||
+						   cut_class[(unsigned char)s[j]] == C_BREAK))
+					j++;
+				if (j >= min && j < len) {
+					c->i = j;
+					*sp = (struct split){j, c->array_start, 0};
+					return 1;
+				}
+				i = j;
 				continue;
 			}
-			if (sc->i < sc->len && sc->s[sc->i] == '}') {
-				sc->i++;
-				return 1;
-			}
-			return 0;
+			break;
+		default:
+			break;
 		}
+		i++;
 	}
-	if (c == '[') {
-		sc->i++;
-		scan_ws(sc);
-		if (sc->i < sc->len && sc->s[sc->i] == ']') {
-			sc->i++;
-			return 1;
-		}
-		for (size_t n = 0;; n++) {
-			put_index(path, n);
-			int ok = scan_value(sc, depth + 1);
-			path_cut(path, mark);
-			if (!ok)
-				return 0;
-			scan_ws(sc);
-			if (sc->i < sc->len && sc->s[sc->i] == ',') {
-				sc->i++;
-				continue;
-			}
-			if (sc->i < sc->len && sc->s[sc->i] == ']') {
-				sc->i++;
-				return 1;
-			}
-			return 0;
-		}
-	}
-	if (c == '"') {
-		if (!scan_string(sc, 0))
-			return 0;
-	} else {
-		size_t start = sc->i;
-		while (sc->i < sc->len && strchr("+-.0123456789eEtruefalsn", sc->s[sc->i]) &&
-		       sc->s[sc->i])
-			sc->i++;
-		if (sc->i == start)
-			return 0;
-	}
-	if (depth == 0 || !sc->collect) /* no column */
-		return 1;
-	if (sc->w->path.failed || leaf(sc->w, NULL, 1, sc->err)) {
-		sc->rc = sc->err->code ? sc->err->code : Q_ENOMEM;
-		return 0;
-	}
-	return 1;
-}
-
-/* A record, or an array of records, at the top. */
-static int scan_top(struct scan *sc)
-{
-	scan_ws(sc);
-	if (sc->i < sc->len && sc->s[sc->i] == '[') {
-		size_t start = sc->i++;
-		scan_ws(sc);
-		if (sc->i < sc->len && sc->s[sc->i] == ']') {
-			sc->i++;
-			return 1;
-		}
-		for (size_t n = 0;; n++) {
-			scan_ws(sc);
-			if (n)
-				scan_split(sc, start);
-			sc->records++;
-			q_buf_reset(&sc->w->path);
-			if (sc->i < sc->len && sc->s[sc->i] == '{') {
-				if (!scan_value(sc, 0))
-					return 0;
-			} else {
-				/* Not a record: skipped, its cells collect nothing. */
-				sc->collect = 0;
-				int ok = scan_value(sc, 0);
-				sc->collect = 1;
-				if (!ok)
-					return 0;
-			}
-			scan_ws(sc);
-			if (sc->i < sc->len && sc->s[sc->i] == ',') {
-				sc->i++;
-				continue;
-			}
-			if (sc->i < sc->len && sc->s[sc->i] == ']') {
-				sc->i++;
-				return 1;
-			}
-			return 0;
-		}
-	}
-	q_buf_reset(&sc->w->path);
-	sc->records++;
-	return scan_value(sc, 0);
+	c->i = len;
+	return 0;
 }
 
 /* The error q_json_read gives for the value at start (the whole value). */
@@ -2503,13 +2466,13 @@ static size_t skip_blanks(const char *data, size_t len, size_t pos, int *line_br
 }
 
 /*
- * The records of JSON or NDJSON text, parsed one at a time: each
- * top-level value, the elements of a top-level array one by one.  The
- * rules are q_json_read's (values of a stream on lines of their own), and
- * so are the errors: on any problem the value is read whole to report it.
- * A cursor can start at a split and stop at the next one, so that chunks
- * of the text give, one after another, exactly the records and the first
- * error that the whole text gives.
+ * The records of JSON or NDJSON text, parsed by jansson one at a time:
+ * each top-level value, the elements of a top-level array one by one.
+ * The rules are q_json_read's (values of a stream on lines of their own),
+ * and so are the errors: on any problem the value is read whole to report
+ * it.  A cursor can start at a split and stop at the next one; its state
+ * (position, where it is, the array it is in) is all that the records
+ * after it depend on.
  */
 enum { AT_TOP, AT_ELEMENT, AFTER_ELEMENT, AFTER_ARRAY };
 
@@ -2519,7 +2482,7 @@ struct records {
 	const char *file;
 	int state;
 	size_t array_start;
-	size_t stop; /* a record's first byte where to stop, or SIZE_MAX */
+	size_t stop; /* where to stop (at or past it), or SIZE_MAX */
 };
 
 static void records_init(struct records *it, const char *data, size_t len, const char *file,
@@ -2546,12 +2509,8 @@ static int records_next(struct records *it, json_t **v, struct q_error *err)
 		switch (it->state) {
 		case AT_TOP:
 			it->pos = skip_blanks(data, len, it->pos, NULL);
-			if (it->pos >= len)
+			if (it->pos >= len || it->pos >= it->stop)
 				return 0;
-			if (it->pos >= it->stop)
-				return it->pos == it->stop ? 0
-							   : q_error_msg(err, Q_EINTERNAL, it->file,
-									 "records split at the wrong place");
 			if (data[it->pos] != '[') {
 				int rc = q_json_read(data, len, &it->pos, it->file, v, err);
 				if (!rc && !*v) /* cannot be: the value is not blank */
@@ -2570,9 +2529,7 @@ static int records_next(struct records *it, json_t **v, struct q_error *err)
 			continue;
 		case AT_ELEMENT: {
 			if (it->pos >= it->stop)
-				return it->pos == it->stop ? 0
-							   : q_error_msg(err, Q_EINTERNAL, it->file,
-									 "records split at the wrong place");
+				return 0;
 			json_error_t jerr;
 			json_t *e = it->pos < len ? json_loadb(data + it->pos, len - it->pos, flags, &jerr)
 						  : NULL;
@@ -2609,164 +2566,290 @@ static int records_next(struct records *it, json_t **v, struct q_error *err)
 	}
 }
 
-/* Every record in turn to fn (0 to go on). */
-static int each_record(const char *data, size_t len, const char *file,
-		       int (*fn)(void *ctx, json_t *rec, struct q_error *err), void *ctx,
-		       struct q_error *err)
+/* Whether a cursor that stopped is where `at` starts, in its state: then
+ * the records from there on are those the whole text gives. */
+static int stopped_at(const struct records *it, const struct split *at)
 {
-	/* A leading byte order mark is skipped, once, as q_json_read does. */
-	struct split from = {len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0, NO_ARRAY, 0};
-	struct records it;
-	records_init(&it, data, len, file, &from, SIZE_MAX);
-	for (;;) {
-		json_t *v;
-		int rc = records_next(&it, &v, err);
-		if (rc || !v)
-			return rc;
-		rc = fn(ctx, v, err);
-		json_decref(v);
-		if (rc)
-			return rc;
-	}
+	if (it->pos != at->pos)
+		return 0;
+	if (at->array_start == NO_ARRAY)
+		return it->state == AT_TOP;
+	return it->state == AT_ELEMENT && it->array_start == at->array_start;
 }
-
-struct streamer {
-	struct q_csv_writer *w;
-	struct q_buf *out;
-	int (*flush)(void *ctx, struct q_buf *out, struct q_error *err);
-	void *ctx;
-	int learn;
-};
-
-static int stream_value(void *ctx, json_t *v, struct q_error *err)
-{
-	struct streamer *st = ctx;
-	if (st->learn)
-		return q_csv_writer_learn(st->w, v, err);
-	int rc = q_csv_writer_put(st->w, v, st->out, err);
-	if (!rc && st->flush && st->out->len >= FLUSH_AT)
-		rc = st->flush(st->ctx, st->out, err);
-	return rc;
-}
-
-/* ---- pass 2 on several threads --------------------------------------------- */
 
 /*
- * The records between two splits, parsed and written as CSV rows by a
- * worker into a buffer of its own, with a writer of its own that shares
- * the fixed header of the main one (read only).  The main thread takes
- * the chunks back in order and appends them, so the bytes are those of
- * the serial pass; losses are counted per chunk with record numbers that
- * are already the global ones, and merged in order.
+ * The records from one split to the next (or to the end), parsed, and
+ * either learned (pass 1: the columns, into a writer of its own) or
+ * written as CSV rows (pass 2: a fork of the main writer sharing its fixed
+ * header, or the main writer itself when the chunk is the whole text).
+ * Record numbers are the global ones, so losses merge in order.
  */
 struct json_chunk {
 	const char *data;
 	size_t len;
 	const char *file;
-	struct split from;
-	size_t stop;
-	struct q_csv_writer *w; /* a fork of the main writer */
+	struct split from, to; /* to.pos == SIZE_MAX: the end */
+	int learn;
+	struct q_csv_writer *w;
+	struct q_buf *dest; /* &out, or the caller's buffer */
+	int (*flush)(void *ctx, struct q_buf *out, struct q_error *err);
+	void *ctx;
+	int own_writer; /* w is a learner or a fork, not the main writer */
+	struct arena arena;
 	struct q_buf out;
 	struct q_error err;
 	int rc;
+	int cut_ok;	/* it ended where `to` starts (or at the end) */
+	size_t records; /* records met */
 };
 
-static void json_chunk_run(void *ctx, void *task)
+static void chunk_run(void *ctx, void *task)
 {
 	struct json_chunk *c = task;
 	struct records it;
+	int rc;
 	(void)ctx;
 	q_buf_reset(&c->out);
 	q_error_init(&c->err);
-	writer_restart(c->w, c->from.record);
-	records_init(&it, c->data, c->len, c->file, &c->from, c->stop);
-	int rc;
+	c->records = 0;
+	if (c->own_writer && c->learn)
+		colmap_release(&c->w->cols); /* a fresh list of columns */
+	else if (c->own_writer)
+		writer_restart(c->w, c->from.record);
+	records_init(&it, c->data, c->len, c->file, &c->from, c->to.pos);
+	arena_begin(&c->arena);
 	for (;;) {
 		json_t *v;
 		rc = records_next(&it, &v, &c->err);
 		if (rc || !v)
 			break;
-		rc = q_csv_writer_put(c->w, v, &c->out, &c->err);
+		c->records++;
+		if (c->learn) {
+			rc = q_csv_writer_learn(c->w, v, &c->err);
+		} else {
+			rc = q_csv_writer_put(c->w, v, c->dest, &c->err);
+			if (!rc && c->flush && c->dest->len >= FLUSH_AT)
+				rc = c->flush(c->ctx, c->dest, &c->err);
+		}
 		json_decref(v);
+		arena_reset(&c->arena);
 		if (rc)
 			break;
 	}
+	arena_end(&c->arena);
 	c->rc = rc;
+	c->cut_ok = rc || c->to.pos == SIZE_MAX || stopped_at(&it, &c->to);
 }
 
-static int from_json_parallel(const char *data, size_t len, struct q_csv_writer *w,
-			      const struct split *splits, size_t nsplits, int threads,
-			      struct q_buf *out,
-			      int (*flush)(void *ctx, struct q_buf *out, struct q_error *err),
-			      void *ctx, struct q_error *err)
+/* A writer that learns the columns of a chunk, for another thread. */
+static struct q_csv_writer *writer_learner(const struct q_csv_writer *w)
 {
-	size_t nchunks = nsplits + 1, depth = (size_t)threads + 2;
+	struct q_csv_writer *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->profile = w->profile;
+	f->file = w->file;
+	f->borrowed = 1; /* file and shape; its columns are released here */
+	q_buf_init(&f->path, 0);
+	return f;
+}
+
+/* The columns a chunk learned, after those of the chunks before it. */
+static int merge_columns(struct q_csv_writer *w, const struct q_csv_writer *f,
+			 struct q_error *err)
+{
+	const struct colmap *m = &f->cols;
+	for (size_t c = 0; c < m->n; c++) {
+		const char *name = m->names.data + m->off[c];
+		if (colmap_find(&w->cols, name, m->len[c], m->hash[c]) < 0 &&
+		    colmap_add(&w->cols, name, m->len[c], m->hash[c]) < 0)
+			return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+	}
+	return grow_cells(w, w->cols.n) ? q_error_msg(err, Q_ENOMEM, w->file, "out of memory")
+					: 0;
+}
+
+/* One run of the records: pass 1 (learn) or pass 2, in chunks. */
+struct json_pass {
+	const char *data;
+	size_t len, start;
+	struct q_csv_writer *w;
+	int threads;
+	size_t chunk; /* 0: one chunk */
+	/* The places pass 1 found and checked, each with its record number;
+	 * pass 2 cuts there. */
+	struct split *splits;
+	size_t nsplits, cap;
+	struct q_buf *out;
+	int (*flush)(void *ctx, struct q_buf *out, struct q_error *err);
+	void *ctx;
+};
+
+static int keep_split(struct json_pass *p, const struct split *s)
+{
+	if (p->nsplits == p->cap) {
+		size_t ncap = p->cap ? p->cap * 2 : 64;
+		struct split *n = realloc(p->splits, ncap * sizeof(*n));
+		if (!n)
+			return Q_ENOMEM;
+		p->splits = n;
+		p->cap = ncap;
+	}
+	p->splits[p->nsplits++] = *s;
+	return 0;
+}
+
+/* The whole text (or its tail from `from`) as one chunk on this thread,
+ * with the main writer. */
+static int run_inline(struct json_pass *p, const struct split *from, int learn,
+		      struct q_error *err)
+{
+	struct json_chunk c = {0};
+	c.data = p->data;
+	c.len = p->len;
+	c.file = p->w->file;
+	c.from = *from;
+	c.to = (struct split){SIZE_MAX, NO_ARRAY, 0};
+	c.learn = learn;
+	c.w = p->w;
+	c.dest = p->out;
+	c.flush = learn ? NULL : p->flush;
+	c.ctx = p->ctx;
+	q_buf_init(&c.out, 0);
+	chunk_run(NULL, &c);
+	arena_release(&c.arena);
+	q_buf_release(&c.out);
+	if (c.rc)
+		*err = c.err;
+	return c.rc;
+}
+
+static int json_pass_run(struct json_pass *p, int learn, struct q_error *err)
+{
+	struct q_csv_writer *w = p->w;
+	struct split first = {p->start, NO_ARRAY, 0};
+	if (!p->chunk || (!learn && !p->nsplits))
+		return run_inline(p, &first, learn, err);
+	size_t depth = (size_t)p->threads + 2;
 	struct json_chunk *chunks = calloc(depth, sizeof(*chunks));
 	struct q_buf head;
+	struct q_pool *pool = NULL;
 	int rc = 0;
 	q_buf_init(&head, 0);
 	if (!chunks)
 		return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
-	/* The header, written where the serial pass writes it: before the
-	 * first row (no bytes come before it), or at the end. */
-	if ((rc = write_header(w, &head, err)))
+	/* Pass 2: the header, written where the serial pass writes it:
+	 * before the first row, or at the end when there is none. */
+	if (!learn && (rc = write_header(w, &head, err)))
 		goto done;
 	for (size_t k = 0; k < depth; k++) {
-		q_buf_init(&chunks[k].out, 0);
-		if (!(chunks[k].w = writer_fork(w))) {
+		struct json_chunk *c = &chunks[k];
+		q_buf_init(&c->out, 0);
+		c->data = p->data;
+		c->len = p->len;
+		c->file = w->file;
+		c->learn = learn;
+		c->dest = &c->out;
+		c->own_writer = 1;
+		c->w = learn ? writer_learner(w) : writer_fork(w);
+		if (!c->w) {
 			rc = q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
 			goto done;
 		}
 	}
 	json_object_seed(0); /* before any thread makes an object */
-	struct q_pool *pool = q_pool_new(threads, depth, json_chunk_run, NULL);
-	size_t submitted = 0, taken = 0;
-	int head_out = 0, stop = 0;
-	while (taken < submitted || (!stop && submitted < nchunks)) {
-		while (!stop && submitted < nchunks && submitted - taken < depth) {
+	pool = q_pool_new(p->threads, depth, chunk_run, NULL);
+	struct cutter cut = {p->data, p->len, p->start, 0, 0, 0, 0};
+	struct split next = first, end = {SIZE_MAX, NO_ARRAY, 0};
+	size_t submitted = 0, taken = 0, counted = 0;
+	int more = 1, stop = 0, head_out = 0;
+	struct split redo = {0};
+	int serial_from = 0; /* pass 1: redo from `redo` on this thread */
+	while (taken < submitted || (!stop && more)) {
+		while (!stop && more && submitted - taken < depth) {
 			struct json_chunk *c = &chunks[submitted % depth];
-			c->data = data;
-			c->len = len;
-			c->file = w->file;
-			c->from = submitted ? splits[submitted - 1]
-					    : (struct split){len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0,
-							     NO_ARRAY, 0};
-			c->stop = submitted < nsplits ? splits[submitted].pos : SIZE_MAX;
+			c->from = next;
+			if (learn) {
+				if (!cut_next(&cut, next.pos + p->chunk, &c->to))
+					c->to = end;
+			} else {
+				c->to = submitted < p->nsplits ? p->splits[submitted] : end;
+			}
+			next = c->to;
+			more = c->to.pos != SIZE_MAX;
 			submitted++;
 			if (pool)
 				q_pool_submit(pool, c);
 			else
-				json_chunk_run(NULL, c); /* no thread: the same work, here */
+				chunk_run(NULL, c); /* no thread: the same work, here */
 		}
 		struct json_chunk *c = pool ? q_pool_take(pool) : &chunks[taken % depth];
 		taken++;
 		if (stop)
 			continue;
+		if (!c->cut_ok) {
+			/* The text is not what the cut took it for: this chunk
+			 * and those after it again on this thread (pass 1 only:
+			 * pass 2 cuts where pass 1 checked). */
+			stop = 1;
+			if (learn) {
+				redo = c->from;
+				serial_from = 1;
+			} else {
+				rc = q_error_msg(err, Q_EINTERNAL, w->file,
+						 "records split at the wrong place");
+			}
+			continue;
+		}
+		if (learn) {
+			if (c->rc) {
+				rc = c->rc;
+				*err = c->err;
+				stop = 1;
+			} else if ((rc = merge_columns(w, c->w, err))) {
+				stop = 1;
+			} else if (c->to.pos != SIZE_MAX) {
+				struct split kept = c->to;
+				kept.record = counted += c->records;
+				if (keep_split(p, &kept)) {
+					rc = q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+					stop = 1;
+				}
+			}
+			continue;
+		}
 		merge_losses(w, c->w);
 		if (!head_out && c->w->rows) {
-			q_buf_append(out, head.data, head.len);
+			q_buf_append(p->out, head.data, head.len);
 			head_out = 1;
 		}
 		if (c->rc)
-			q_buf_append(out, c->out.data ? c->out.data : "", c->out.len);
-		else if ((rc = put_chunk(out, &c->out, 0, flush, ctx, err)))
+			q_buf_append(p->out, c->out.data ? c->out.data : "", c->out.len);
+		else if ((rc = put_chunk(p->out, &c->out, 0, p->flush, p->ctx, err)))
 			stop = 1;
 		if (c->rc) {
 			rc = c->rc;
 			*err = c->err;
 			stop = 1;
-		} else if (!rc && out->failed) {
-			rc = q_error_msg(err, out->failed, w->file,
-					 out->failed == Q_ETOOBIG ? "output exceeds the size limit"
-								  : "out of memory");
+		} else if (!rc && p->out->failed) {
+			rc = q_error_msg(err, p->out->failed, w->file,
+					 p->out->failed == Q_ETOOBIG ? "output exceeds the size limit"
+								     : "out of memory");
 			stop = 1;
 		}
 	}
 	q_pool_free(pool);
-	if (!rc && !head_out)
-		q_buf_append(out, head.data, head.len);
+	pool = NULL;
+	if (serial_from)
+		rc = run_inline(p, &redo, 1, err);
+	if (!learn && !rc && !head_out)
+		q_buf_append(p->out, head.data, head.len);
 done:
+	q_pool_free(pool);
 	for (size_t k = 0; k < depth; k++) {
+		arena_release(&chunks[k].arena);
+		if (chunks[k].w && learn)
+			colmap_release(&chunks[k].w->cols);
 		q_csv_writer_free(chunks[k].w);
 		q_buf_release(&chunks[k].out);
 	}
@@ -2797,35 +2880,15 @@ int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts
 		return q_error_msg(err, Q_ENOMEM, file, "out of memory");
 	int threads = q_threads();
 	size_t chunk = q_chunk_bytes();
-	struct scan sc = {data, len, len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0, w, {0}, err, 0, 1,
-			  0, threads > 1 && len / 2 >= chunk ? chunk : 0, 0, NULL, 0, 0};
-	q_buf_init(&sc.key, 0);
-	/* Pass 1: the columns, from a scan of the text, else by parsing. */
-	int scanned = 1;
-	while (scanned) {
-		scan_ws(&sc);
-		if (sc.i >= sc.len)
-			break;
-		scan_split(&sc, NO_ARRAY);
-		scanned = scan_top(&sc);
-	}
-	q_buf_release(&sc.key);
-	int rc = sc.rc;
-	struct streamer st = {w, out, flush, ctx, 0};
-	if (!rc && !scanned) {
-		colmap_release(&w->cols);
-		st.learn = 1;
-		rc = each_record(data, len, file, stream_value, &st, err);
-		st.learn = 0;
-	}
-	/* Pass 2: one record at a time, in chunks on several threads when
-	 * the scan found where to split. */
-	if (!rc && scanned && sc.chunk && sc.nsplits)
-		rc = from_json_parallel(data, len, w, sc.splits, sc.nsplits, threads, out, flush,
-					ctx, err);
-	else if (!rc)
-		rc = each_record(data, len, file, stream_value, &st, err);
-	free(sc.splits);
+	/* A leading byte order mark is skipped, once, as q_json_read does. */
+	struct json_pass p = {data, len, len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0, w, threads,
+			      threads > 1 && len / 2 >= chunk ? chunk : 0, NULL, 0, 0, out, flush, ctx};
+	arena_hooks();
+	/* Pass 1: the columns; pass 2: the rows, cut where pass 1 checked. */
+	int rc = json_pass_run(&p, 1, err);
+	if (!rc)
+		rc = json_pass_run(&p, 0, err);
+	free(p.splits);
 	if (!rc)
 		rc = q_csv_writer_finish(w, out, err);
 	q_csv_writer_free(w);
