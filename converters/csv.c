@@ -1586,13 +1586,16 @@ struct colmap {
 	size_t nslots;
 };
 
-static uint32_t hash_bytes(const char *s, size_t len)
+#define HASH_START 2166136261u
+
+/* FNV-1a, carried on from h: a path's hash grows with it. */
+static uint32_t hash_more(uint32_t h, const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
 }
+
 
 static long colmap_find(const struct colmap *m, const char *s, size_t len, uint32_t h)
 {
@@ -1794,12 +1797,12 @@ static int grow_cells(struct q_csv_writer *w, size_t need)
 	return 0;
 }
 
-static int leaf(struct q_csv_writer *w, json_t *v, int learn, struct q_error *err)
+/* The cell of the column at w->path, whose hash is h. */
+static int leaf(struct q_csv_writer *w, json_t *v, int learn, uint32_t h, struct q_error *err)
 {
 	if (w->path.failed)
 		return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
 	const char *p = w->path.data ? w->path.data : "";
-	uint32_t h = hash_bytes(p, w->path.len);
 	long c = colmap_find(&w->cols, p, w->path.len, h);
 	if (c < 0) {
 		if (w->fixed)
@@ -1819,7 +1822,7 @@ static int leaf(struct q_csv_writer *w, json_t *v, int learn, struct q_error *er
 	return 0;
 }
 
-static int flatten(struct q_csv_writer *w, json_t *v, int depth, int learn,
+static int flatten(struct q_csv_writer *w, json_t *v, int depth, int learn, uint32_t h,
 		   struct q_error *err)
 {
 	if (depth > Q_MAX_DEPTH)
@@ -1833,7 +1836,8 @@ static int flatten(struct q_csv_writer *w, json_t *v, int depth, int learn,
 		json_t *child;
 		json_object_keylen_foreach(v, k, klen, child) {
 			path_key(&w->path, k, klen, depth);
-			rc = flatten(w, child, depth + 1, learn, err);
+			rc = flatten(w, child, depth + 1, learn,
+				     hash_more(h, w->path.data + mark, w->path.len - mark), err);
 			path_cut(&w->path, mark);
 			if (rc)
 				return rc;
@@ -1843,7 +1847,8 @@ static int flatten(struct q_csv_writer *w, json_t *v, int depth, int learn,
 		json_t *child;
 		json_array_foreach(v, i, child) {
 			put_index(&w->path, i);
-			rc = flatten(w, child, depth + 1, learn, err);
+			rc = flatten(w, child, depth + 1, learn,
+				     hash_more(h, w->path.data + mark, w->path.len - mark), err);
 			path_cut(&w->path, mark);
 			if (rc)
 				return rc;
@@ -1851,7 +1856,7 @@ static int flatten(struct q_csv_writer *w, json_t *v, int depth, int learn,
 	} else if (json_is_object(v) || json_is_array(v)) {
 		w->row_lossy = 1; /* empty: no cell can hold it */
 	} else {
-		rc = leaf(w, v, learn, err);
+		rc = leaf(w, v, learn, h, err);
 	}
 	return rc;
 }
@@ -1861,7 +1866,7 @@ int q_csv_writer_learn(struct q_csv_writer *w, json_t *record, struct q_error *e
 	if (!json_is_object(record) || w->fixed)
 		return 0;
 	q_buf_reset(&w->path);
-	return flatten(w, record, 0, 1, err);
+	return flatten(w, record, 0, 1, HASH_START, err);
 }
 
 static const char *type_name(json_t *v)
@@ -2060,7 +2065,7 @@ int q_csv_writer_put(struct q_csv_writer *w, json_t *record, struct q_buf *out,
 	}
 	w->row_lossy = 0;
 	q_buf_reset(&w->path);
-	int rc = flatten(w, record, 0, 0, err);
+	int rc = flatten(w, record, 0, 0, HASH_START, err);
 	if (rc)
 		return rc;
 	w->rows++;
@@ -2134,27 +2139,45 @@ static void writer_restart(struct q_csv_writer *f, size_t base)
 	memset(&f->ambiguous, 0, sizeof(f->ambiguous));
 }
 
-static void merge_loss(struct loss *into, const struct loss *from)
+/* What a fork counted over a chunk: its losses, records and rows. */
+struct tally {
+	struct loss numbers, booleans, differ, skipped, ambiguous;
+	size_t records, rows;
+};
+
+static void tally_of(struct tally *t, const struct q_csv_writer *f)
+{
+	t->numbers = f->numbers;
+	t->booleans = f->booleans;
+	t->differ = f->differ;
+	t->skipped = f->skipped;
+	t->ambiguous = f->ambiguous;
+	t->records = f->records;
+	t->rows = f->rows;
+}
+
+static void merge_loss(struct loss *into, const struct loss *from, size_t base)
 {
 	if (!from->count)
 		return;
 	if (!into->count) {
-		into->first_record = from->first_record;
+		into->first_record = base + from->first_record;
 		memcpy(into->first, from->first, sizeof(into->first));
 	}
 	into->count += from->count;
 }
 
-/* The losses of a fork's chunk, which comes after all merged so far. */
-static void merge_losses(struct q_csv_writer *w, const struct q_csv_writer *f)
+/* The tally of a chunk that comes after all merged so far; its records
+ * are numbered from base + 1. */
+static void merge_tally(struct q_csv_writer *w, const struct tally *t, size_t base)
 {
-	merge_loss(&w->numbers, &f->numbers);
-	merge_loss(&w->booleans, &f->booleans);
-	merge_loss(&w->differ, &f->differ);
-	merge_loss(&w->skipped, &f->skipped);
-	merge_loss(&w->ambiguous, &f->ambiguous);
-	w->records = f->records;
-	w->rows += f->rows;
+	merge_loss(&w->numbers, &t->numbers, base);
+	merge_loss(&w->booleans, &t->booleans, base);
+	merge_loss(&w->differ, &t->differ, base);
+	merge_loss(&w->skipped, &t->skipped, base);
+	merge_loss(&w->ambiguous, &t->ambiguous, base);
+	w->records = base + t->records;
+	w->rows += t->rows;
 }
 
 static void warn_loss(const struct q_csv_writer *w, const struct loss *l, const char *what)
@@ -2582,19 +2605,30 @@ static int stopped_at(const struct records *it, const struct split *at)
  * either learned (pass 1: the columns, into a writer of its own) or
  * written as CSV rows (pass 2: a fork of the main writer sharing its fixed
  * header, or the main writer itself when the chunk is the whole text).
- * Record numbers are the global ones, so losses merge in order.
+ *
+ * Pass 1 also writes the rows of a chunk, into a buffer of its own, when
+ * it is given the header as it stands so far (a snapshot): should that
+ * turn out to be the whole header, pass 2 writes those rows without
+ * reading the records again.  A record with a column the snapshot lacks
+ * ends that for the chunk; it is only a guess, never an error.
  */
 struct json_chunk {
 	const char *data;
 	size_t len;
 	const char *file;
 	struct split from, to; /* to.pos == SIZE_MAX: the end */
+	size_t index;	       /* of the chunk in the text */
 	int learn;
 	struct q_csv_writer *w;
+	int own_writer; /* w is a learner or a fork, not the main writer */
 	struct q_buf *dest; /* &out, or the caller's buffer */
 	int (*flush)(void *ctx, struct q_buf *out, struct q_error *err);
 	void *ctx;
-	int own_writer; /* w is a learner or a fork, not the main writer */
+	/* Pass 1: rows written with a snapshot of the header, or spec NULL. */
+	struct q_csv_writer *spec;
+	const struct q_csv_writer *spec_of; /* the snapshot spec forks */
+	int spec_on, spec_failed;
+	struct q_error spec_err;
 	struct arena arena;
 	struct q_buf out;
 	struct q_error err;
@@ -2612,10 +2646,13 @@ static void chunk_run(void *ctx, void *task)
 	q_buf_reset(&c->out);
 	q_error_init(&c->err);
 	c->records = 0;
+	c->spec_failed = 0;
 	if (c->own_writer && c->learn)
 		colmap_release(&c->w->cols); /* a fresh list of columns */
 	else if (c->own_writer)
 		writer_restart(c->w, c->from.record);
+	if (c->spec_on)
+		writer_restart(c->spec, 0); /* numbered from the chunk's start */
 	records_init(&it, c->data, c->len, c->file, &c->from, c->to.pos);
 	arena_begin(&c->arena);
 	for (;;) {
@@ -2625,7 +2662,15 @@ static void chunk_run(void *ctx, void *task)
 			break;
 		c->records++;
 		if (c->learn) {
-			rc = q_csv_writer_learn(c->w, v, &c->err);
+			/* A record whose row the snapshot could write has no
+			 * column it lacks: nothing for the chunk's list that the
+			 * header will not have (the order of the others is the
+			 * same without it). */
+			if (!c->spec_on || c->spec_failed ||
+			    q_csv_writer_put(c->spec, v, &c->out, &c->spec_err)) {
+				c->spec_failed = 1;
+				rc = q_csv_writer_learn(c->w, v, &c->err);
+			}
 		} else {
 			rc = q_csv_writer_put(c->w, v, c->dest, &c->err);
 			if (!rc && c->flush && c->dest->len >= FLUSH_AT)
@@ -2669,38 +2714,93 @@ static int merge_columns(struct q_csv_writer *w, const struct q_csv_writer *f,
 					: 0;
 }
 
-/* One run of the records: pass 1 (learn) or pass 2, in chunks. */
+/* A writer whose fixed header is the columns of w so far (NULL when out
+ * of memory): the header pass 2 writes, should no column come later. */
+static struct q_csv_writer *writer_snapshot(const struct q_csv_writer *w)
+{
+	struct q_csv_writer *s = q_csv_writer_new(&(struct q_emit_opts){0, w->profile, w->file});
+	struct q_buf scratch;
+	struct q_error err;
+	if (!s)
+		return NULL;
+	for (size_t c = 0; c < w->cols.n; c++)
+		if (colmap_add(&s->cols, w->cols.names.data + w->cols.off[c], w->cols.len[c],
+			       w->cols.hash[c]) < 0)
+			goto fail;
+	q_buf_init(&scratch, 0);
+	q_error_init(&err);
+	int rc = write_header(s, &scratch, &err);
+	q_buf_release(&scratch);
+	if (!rc)
+		return s;
+fail:
+	q_csv_writer_free(s);
+	return NULL;
+}
+
+/* Rows pass 1 keeps for pass 2, in all (a bound on the memory they take). */
+#define KEEP_MAX ((size_t)64 << 20)
+/* Headers pass 1 writes rows with, at most. */
+#define MAX_SNAPSHOTS 8
+
+/* What pass 1 leaves pass 2 about a chunk. */
+struct kept {
+	struct split from; /* with the number of records before it */
+	size_t ncols;	   /* rows kept, written with a header of so many columns; or 0 */
+	struct q_buf rows;
+	struct tally tally; /* theirs, records numbered from the chunk's start */
+};
+
+/* Both passes over the records. */
 struct json_pass {
 	const char *data;
 	size_t len, start;
 	struct q_csv_writer *w;
 	int threads;
-	size_t chunk; /* 0: one chunk */
-	/* The places pass 1 found and checked, each with its record number;
-	 * pass 2 cuts there. */
-	struct split *splits;
-	size_t nsplits, cap;
+	size_t chunk; /* 0: the whole text as one chunk */
+	struct kept *kept; /* every chunk, in order */
+	size_t nkept, cap;
+	size_t kept_bytes;
+	struct q_csv_writer *snaps[MAX_SNAPSHOTS];
+	size_t nsnaps;
+	int speculate;
 	struct q_buf *out;
 	int (*flush)(void *ctx, struct q_buf *out, struct q_error *err);
 	void *ctx;
 };
 
-static int keep_split(struct json_pass *p, const struct split *s)
+static struct kept *keep_chunk(struct json_pass *p, const struct split *from)
 {
-	if (p->nsplits == p->cap) {
+	if (p->nkept == p->cap) {
 		size_t ncap = p->cap ? p->cap * 2 : 64;
-		struct split *n = realloc(p->splits, ncap * sizeof(*n));
+		struct kept *n = realloc(p->kept, ncap * sizeof(*n));
 		if (!n)
-			return Q_ENOMEM;
-		p->splits = n;
+			return NULL;
+		p->kept = n;
 		p->cap = ncap;
 	}
-	p->splits[p->nsplits++] = *s;
-	return 0;
+	struct kept *k = &p->kept[p->nkept++];
+	memset(k, 0, sizeof(*k));
+	k->from = *from;
+	q_buf_init(&k->rows, 0);
+	return k;
+}
+
+/* Rows written with fewer columns than the header has now are no use. */
+static void drop_stale(struct json_pass *p)
+{
+	for (size_t i = 0; i < p->nkept; i++) {
+		struct kept *k = &p->kept[i];
+		if (k->ncols && k->ncols != p->w->cols.n) {
+			p->kept_bytes -= k->rows.len;
+			q_buf_release(&k->rows);
+			k->ncols = 0;
+		}
+	}
 }
 
 /* The whole text (or its tail from `from`) as one chunk on this thread,
- * with the main writer. */
+ * with the main writer; pass 2 writes through flush as it goes. */
 static int run_inline(struct json_pass *p, const struct split *from, int learn,
 		      struct q_error *err)
 {
@@ -2724,60 +2824,82 @@ static int run_inline(struct json_pass *p, const struct split *from, int learn,
 	return c.rc;
 }
 
-static int json_pass_run(struct json_pass *p, int learn, struct q_error *err)
+static void chunks_free(struct json_chunk *chunks, size_t depth)
 {
-	struct q_csv_writer *w = p->w;
-	struct split first = {p->start, NO_ARRAY, 0};
-	if (!p->chunk || (!learn && !p->nsplits))
-		return run_inline(p, &first, learn, err);
-	size_t depth = (size_t)p->threads + 2;
+	for (size_t k = 0; chunks && k < depth; k++) {
+		arena_release(&chunks[k].arena);
+		if (chunks[k].w && chunks[k].learn)
+			colmap_release(&chunks[k].w->cols);
+		q_csv_writer_free(chunks[k].w);
+		q_csv_writer_free(chunks[k].spec);
+		q_buf_release(&chunks[k].out);
+	}
+	free(chunks);
+}
+
+static struct json_chunk *chunks_new(struct json_pass *p, size_t depth, int learn)
+{
 	struct json_chunk *chunks = calloc(depth, sizeof(*chunks));
-	struct q_buf head;
-	struct q_pool *pool = NULL;
-	int rc = 0;
-	q_buf_init(&head, 0);
-	if (!chunks)
-		return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
-	/* Pass 2: the header, written where the serial pass writes it:
-	 * before the first row, or at the end when there is none. */
-	if (!learn && (rc = write_header(w, &head, err)))
-		goto done;
-	for (size_t k = 0; k < depth; k++) {
+	for (size_t k = 0; chunks && k < depth; k++) {
 		struct json_chunk *c = &chunks[k];
 		q_buf_init(&c->out, 0);
 		c->data = p->data;
 		c->len = p->len;
-		c->file = w->file;
+		c->file = p->w->file;
 		c->learn = learn;
 		c->dest = &c->out;
 		c->own_writer = 1;
-		c->w = learn ? writer_learner(w) : writer_fork(w);
+		c->w = learn ? writer_learner(p->w) : writer_fork(p->w);
 		if (!c->w) {
-			rc = q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
-			goto done;
+			chunks_free(chunks, depth);
+			return NULL;
 		}
 	}
+	return chunks;
+}
+
+/*
+ * Pass 1: the columns, chunk by chunk in order, and every chunk noted
+ * with where it starts and the records before it.  The first chunk is
+ * small and read before the others are handed out, so that they have a
+ * header to write their rows with.
+ */
+static int learn_pass(struct json_pass *p, struct q_error *err)
+{
+	struct q_csv_writer *w = p->w;
+	struct split first = {p->start, NO_ARRAY, 0};
+	if (!p->chunk)
+		return run_inline(p, &first, 1, err);
+	size_t depth = (size_t)p->threads + 2;
+	struct json_chunk *chunks = chunks_new(p, depth, 1);
+	if (!chunks)
+		return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
 	json_object_seed(0); /* before any thread makes an object */
-	pool = q_pool_new(p->threads, depth, chunk_run, NULL);
+	struct q_pool *pool = p->threads > 1 ? q_pool_new(p->threads, depth, chunk_run, NULL) : NULL;
 	struct cutter cut = {p->data, p->len, p->start, 0, 0, 0, 0};
-	struct split next = first, end = {SIZE_MAX, NO_ARRAY, 0};
+	struct split next = first, end = {SIZE_MAX, NO_ARRAY, 0}, redo = {0};
 	size_t submitted = 0, taken = 0, counted = 0;
-	int more = 1, stop = 0, head_out = 0;
-	struct split redo = {0};
-	int serial_from = 0; /* pass 1: redo from `redo` on this thread */
+	int more = 1, stop = 0, serial = 0, rc = 0;
 	while (taken < submitted || (!stop && more)) {
-		while (!stop && more && submitted - taken < depth) {
+		while (!stop && more && submitted - taken < depth && (submitted == 0 || taken > 0)) {
 			struct json_chunk *c = &chunks[submitted % depth];
+			size_t size = submitted ? p->chunk : (p->chunk + 15) / 16;
 			c->from = next;
-			if (learn) {
-				if (!cut_next(&cut, next.pos + p->chunk, &c->to))
-					c->to = end;
-			} else {
-				c->to = submitted < p->nsplits ? p->splits[submitted] : end;
-			}
+			if (!cut_next(&cut, next.pos + size, &c->to))
+				c->to = end;
+			c->index = submitted;
 			next = c->to;
 			more = c->to.pos != SIZE_MAX;
 			submitted++;
+			/* The rows too, with the newest snapshot of the header. */
+			const struct q_csv_writer *snap = p->speculate && p->nsnaps
+								  ? p->snaps[p->nsnaps - 1] : NULL;
+			if (snap && c->spec_of != snap) {
+				q_csv_writer_free(c->spec);
+				c->spec = writer_fork(snap);
+				c->spec_of = c->spec ? snap : NULL;
+			}
+			c->spec_on = snap && c->spec_of == snap;
 			if (pool)
 				q_pool_submit(pool, c);
 			else
@@ -2789,71 +2911,147 @@ static int json_pass_run(struct json_pass *p, int learn, struct q_error *err)
 			continue;
 		if (!c->cut_ok) {
 			/* The text is not what the cut took it for: this chunk
-			 * and those after it again on this thread (pass 1 only:
-			 * pass 2 cuts where pass 1 checked). */
-			stop = 1;
-			if (learn) {
-				redo = c->from;
-				serial_from = 1;
-			} else {
-				rc = q_error_msg(err, Q_EINTERNAL, w->file,
-						 "records split at the wrong place");
-			}
+			 * and those after it again, on this thread. */
+			redo = c->from;
+			redo.record = counted;
+			serial = stop = 1;
 			continue;
 		}
-		if (learn) {
-			if (c->rc) {
-				rc = c->rc;
-				*err = c->err;
-				stop = 1;
-			} else if ((rc = merge_columns(w, c->w, err))) {
-				stop = 1;
-			} else if (c->to.pos != SIZE_MAX) {
-				struct split kept = c->to;
-				kept.record = counted += c->records;
-				if (keep_split(p, &kept)) {
-					rc = q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
-					stop = 1;
-				}
-			}
-			continue;
-		}
-		merge_losses(w, c->w);
-		if (!head_out && c->w->rows) {
-			q_buf_append(p->out, head.data, head.len);
-			head_out = 1;
-		}
-		if (c->rc)
-			q_buf_append(p->out, c->out.data ? c->out.data : "", c->out.len);
-		else if ((rc = put_chunk(p->out, &c->out, 0, p->flush, p->ctx, err)))
-			stop = 1;
 		if (c->rc) {
 			rc = c->rc;
 			*err = c->err;
 			stop = 1;
-		} else if (!rc && p->out->failed) {
-			rc = q_error_msg(err, p->out->failed, w->file,
-					 p->out->failed == Q_ETOOBIG ? "output exceeds the size limit"
-								     : "out of memory");
+			continue;
+		}
+		size_t had = w->cols.n;
+		struct split from = c->from;
+		from.record = counted;
+		counted += c->records;
+		struct kept *k = keep_chunk(p, &from);
+		if (!k || (rc = merge_columns(w, c->w, err))) {
+			if (!rc)
+				rc = q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
 			stop = 1;
+			continue;
+		}
+		if (c->spec_on && !c->spec_failed && p->kept_bytes + c->out.len > KEEP_MAX) {
+			p->speculate = 0; /* no room for more */
+		} else if (c->spec_on && !c->spec_failed) {
+			k->ncols = c->spec->cols.n;
+			k->rows = c->out;
+			q_buf_init(&c->out, 0);
+			tally_of(&k->tally, c->spec);
+			p->kept_bytes += k->rows.len;
+		}
+		if (w->cols.n != had)
+			drop_stale(p);
+		if (p->speculate && (!p->nsnaps || p->snaps[p->nsnaps - 1]->cols.n != w->cols.n)) {
+			/* A new header to write rows with; past a few, none. */
+			struct q_csv_writer *snap =
+				p->nsnaps < MAX_SNAPSHOTS ? writer_snapshot(w) : NULL;
+			if (snap)
+				p->snaps[p->nsnaps++] = snap;
+			else
+				p->speculate = 0;
 		}
 	}
 	q_pool_free(pool);
-	pool = NULL;
-	if (serial_from)
+	chunks_free(chunks, depth);
+	if (serial) {
+		if (!keep_chunk(p, &redo))
+			return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
 		rc = run_inline(p, &redo, 1, err);
-	if (!learn && !rc && !head_out)
+		drop_stale(p);
+	}
+	return rc;
+}
+
+/* Pass 2: the rows, chunk by chunk in order: those pass 1 kept as they
+ * are, the others read again on the workers. */
+static int write_pass(struct json_pass *p, struct q_error *err)
+{
+	struct q_csv_writer *w = p->w;
+	struct split first = {p->start, NO_ARRAY, 0}, end = {SIZE_MAX, NO_ARRAY, 0};
+	if (p->nkept < 2 && !(p->nkept == 1 && p->kept[0].ncols))
+		return run_inline(p, &first, 0, err);
+	size_t depth = (size_t)p->threads + 2, n = w->cols.n;
+	struct json_chunk *chunks = NULL;
+	struct q_buf head;
+	struct q_pool *pool = NULL;
+	int rc = 0;
+	q_buf_init(&head, 0);
+	/* The header, written where the serial pass writes it: before the
+	 * first row, or at the end when there is none.  The forks share it. */
+	if ((rc = write_header(w, &head, err)))
+		goto done;
+	if (!(chunks = chunks_new(p, depth, 0))) {
+		rc = q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+		goto done;
+	}
+	if (p->threads > 1)
+		pool = q_pool_new(p->threads, depth, chunk_run, NULL);
+	size_t next = 0, emit = 0, submitted = 0, taken = 0;
+	int head_out = 0;
+	while (emit < p->nkept && !rc) {
+		while (next < p->nkept && submitted - taken < depth) {
+			if (p->kept[next].ncols == n) {
+				next++;
+				continue;
+			}
+			struct json_chunk *c = &chunks[submitted % depth];
+			c->from = p->kept[next].from;
+			c->to = next + 1 < p->nkept ? p->kept[next + 1].from : end;
+			c->index = next++;
+			submitted++;
+			if (pool)
+				q_pool_submit(pool, c);
+			else
+				chunk_run(NULL, c);
+		}
+		struct kept *k = &p->kept[emit];
+		struct q_buf *rows;
+		int crc = 0;
+		if (k->ncols == n) {
+			merge_tally(w, &k->tally, k->from.record);
+			rows = &k->rows;
+		} else {
+			struct json_chunk *c = pool ? q_pool_take(pool) : &chunks[taken % depth];
+			taken++;
+			if (c->index != emit || !c->cut_ok) {
+				rc = q_error_msg(err, Q_EINTERNAL, w->file,
+						 "records split at the wrong place");
+				break;
+			}
+			struct tally t;
+			tally_of(&t, c->w);
+			merge_tally(w, &t, 0);
+			rows = &c->out;
+			if ((crc = c->rc))
+				*err = c->err;
+		}
+		emit++;
+		if (!head_out && w->rows) {
+			q_buf_append(p->out, head.data, head.len);
+			head_out = 1;
+		}
+		if (crc) {
+			q_buf_append(p->out, rows->data ? rows->data : "", rows->len);
+			rc = crc;
+		} else {
+			rc = put_chunk(p->out, rows, 0, p->flush, p->ctx, err);
+		}
+		if (rows == &k->rows)
+			q_buf_release(rows);
+		if (!rc && p->out->failed)
+			rc = q_error_msg(err, p->out->failed, w->file,
+					 p->out->failed == Q_ETOOBIG ? "output exceeds the size limit"
+								     : "out of memory");
+	}
+	if (!rc && !head_out)
 		q_buf_append(p->out, head.data, head.len);
 done:
 	q_pool_free(pool);
-	for (size_t k = 0; k < depth; k++) {
-		arena_release(&chunks[k].arena);
-		if (chunks[k].w && learn)
-			colmap_release(&chunks[k].w->cols);
-		q_csv_writer_free(chunks[k].w);
-		q_buf_release(&chunks[k].out);
-	}
-	free(chunks);
+	chunks_free(chunks, depth);
 	q_buf_release(&head);
 	return rc;
 }
@@ -2878,17 +3076,29 @@ int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts
 	struct q_csv_writer *w = q_csv_writer_new(opts);
 	if (!w)
 		return q_error_msg(err, Q_ENOMEM, file, "out of memory");
-	int threads = q_threads();
 	size_t chunk = q_chunk_bytes();
+	struct json_pass p = {0};
+	p.data = data;
+	p.len = len;
 	/* A leading byte order mark is skipped, once, as q_json_read does. */
-	struct json_pass p = {data, len, len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0, w, threads,
-			      threads > 1 && len / 2 >= chunk ? chunk : 0, NULL, 0, 0, out, flush, ctx};
+	p.start = len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0;
+	p.w = w;
+	p.threads = q_threads();
+	p.chunk = len / 2 >= chunk ? chunk : 0;
+	p.speculate = 1;
+	p.out = out;
+	p.flush = flush;
+	p.ctx = ctx;
 	arena_hooks();
-	/* Pass 1: the columns; pass 2: the rows, cut where pass 1 checked. */
-	int rc = json_pass_run(&p, 1, err);
+	/* Pass 1: the columns; pass 2: the rows. */
+	int rc = learn_pass(&p, err);
 	if (!rc)
-		rc = json_pass_run(&p, 0, err);
-	free(p.splits);
+		rc = write_pass(&p, err);
+	for (size_t i = 0; i < p.nkept; i++)
+		q_buf_release(&p.kept[i].rows);
+	free(p.kept);
+	for (size_t i = 0; i < p.nsnaps; i++)
+		q_csv_writer_free(p.snaps[i]);
 	if (!rc)
 		rc = q_csv_writer_finish(w, out, err);
 	q_csv_writer_free(w);
