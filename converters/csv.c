@@ -2738,8 +2738,9 @@ fail:
 	return NULL;
 }
 
-/* Rows pass 1 keeps for pass 2, in all (a bound on the memory they take). */
-#define KEEP_MAX ((size_t)64 << 20)
+/* Rows pass 1 keeps for pass 2, in all: as many bytes as 64 chunks of
+ * the input (64 MiB by default), a bound on the memory they take. */
+#define KEEP_CHUNKS 64
 /* Headers pass 1 writes rows with, at most. */
 #define MAX_SNAPSHOTS 8
 
@@ -2934,7 +2935,7 @@ static int learn_pass(struct json_pass *p, struct q_error *err)
 			stop = 1;
 			continue;
 		}
-		if (c->spec_on && !c->spec_failed && p->kept_bytes + c->out.len > KEEP_MAX) {
+		if (c->spec_on && !c->spec_failed && p->kept_bytes + c->out.len > KEEP_CHUNKS * p->chunk) {
 			p->speculate = 0; /* no room for more */
 		} else if (c->spec_on && !c->spec_failed) {
 			k->ncols = c->spec->cols.n;

@@ -425,6 +425,45 @@ static void test_from_json(void)
 	result_release(&want);
 	q_buf_release(&big);
 
+	/* A column first met late (in the middle, in the last record), or
+	 * columns met now and then all along: the rows pass 1 wrote with the
+	 * header as it stood are not the ones to keep. */
+	static const char *const late[] = {"middle", "last", "often"};
+	for (size_t k = 0; k < NELEM(late); k++) {
+		struct q_buf b;
+		q_buf_init(&b, 0);
+		q_buf_putc(&b, '[');
+		for (int i = 0; i < 6000; i++) {
+			q_buf_printf(&b, "%s{\"id\": %d, \"v\": {\"x\": \"%d\"}", i ? ",\n" : "\n", i, i);
+			if ((k == 0 && i == 3000) || (k == 1 && i == 5999))
+				q_buf_puts(&b, ", \"late\": {\"y\": 1}");
+			if (k == 2 && i % 500 == 499)
+				q_buf_printf(&b, ", \"c%d\": null", i / 500);
+			q_buf_putc(&b, '}');
+		}
+		q_buf_puts(&b, "\n]\n");
+		snprintf(name, sizeof(name), "JSON to CSV, a column met late (%s): any threads, any chunks",
+			 late[k]);
+		ok = from_json_everywhere(name, b.data, b.len, &want);
+		CHECK(name, ok && want.rc == 0);
+		/* With real chunks: the default, and small ones for which
+		 * the rows kept outgrow their bound. */
+		for (size_t c = 0; c < 2; c++) {
+			struct result got;
+			char why[1200];
+			from_json(b.data, b.len, 2, c ? 4096 : 65536, &got);
+			snprintf(name, sizeof(name), "JSON to CSV, a column met late (%s), chunks of %d",
+				 late[k], c ? 4096 : 65536);
+			int same = same_result(&got, &want, why, sizeof(why));
+			CHECK(name, same);
+			if (!same)
+				printf("  %s\n", why);
+			result_release(&got);
+		}
+		result_release(&want);
+		q_buf_release(&b);
+	}
+
 	/* Broken in the middle: the first error, whatever the chunks. */
 	static const char *const breaks[] = {
 		"{\"a\": 1,}",		     /* jansson's error, read whole */
