@@ -17,13 +17,17 @@ LDFLAGS := $(SAN)
 
 LIB_SRCS := $(wildcard util/*.c ir/*.c extract/*.c converters/*.c \
 	validate/*.c schemas/*.c) $(filter-out cmd/main.c,$(wildcard cmd/*.c))
-LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas_data.o
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(BUILD)/gen/schemas_data.o \
+	$(BUILD)/gen/gazetteers_data.o
 TEST_SRCS := $(wildcard tests/*.c)
 TEST_BINS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
 # Helpers the shell tests call (not tests themselves).
 TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
 BENCH_BINS := $(BUILD)/bench/bench_stages
+# Scorers of make eval that need the library.
+EVAL_BINS := $(patsubst eval/%.c,$(BUILD)/eval/%,$(wildcard eval/*.c))
 SCHEMA_FILES := $(sort $(wildcard schemas/*.json schemas/*.xsd schemas/csv/*.json))
+GAZETTEER_FILES := $(sort $(wildcard data/gazetteers/*.txt))
 DEB_PACKAGES := gcc make pkg-config libjansson-dev libyaml-dev libxml2-dev \
 	libcsv-dev libpcre2-dev python3 python3-jsonschema python3-yaml jq libxml2-utils \
 	sqlite3 postgresql
@@ -38,15 +42,20 @@ all: $(BUILD)/quarry $(BUILD)/libquarry.a
 deps:
 	@tools/deps.sh $(DEB_PACKAGES)
 
-$(BUILD)/%.o: %.c $(wildcard */*.h)
+$(BUILD)/%.o: %.c $(filter-out tests/%,$(wildcard */*.h))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+# Files built into the binary: the schemas, and the gazetteers of extract/.
 $(BUILD)/gen/schemas_data.c: $(SCHEMA_FILES) tools/embed.sh
 	@mkdir -p $(dir $@)
-	tools/embed.sh $(SCHEMA_FILES) > $@.tmp && mv $@.tmp $@
+	tools/embed.sh schemas schemas/schemas.h q_embedded_files $(SCHEMA_FILES) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/gen/schemas_data.o: $(BUILD)/gen/schemas_data.c
+$(BUILD)/gen/gazetteers_data.c: $(GAZETTEER_FILES) tools/embed.sh
+	@mkdir -p $(dir $@)
+	tools/embed.sh data/gazetteers extract/extract.h q_gazetteer_files $(GAZETTEER_FILES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libquarry.a: $(LIB_OBJS)
@@ -56,7 +65,7 @@ $(BUILD)/libquarry.a: $(LIB_OBJS)
 $(BUILD)/quarry: $(BUILD)/cmd/main.o $(BUILD)/libquarry.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/tests/%: tests/%.c tests/check.h $(BUILD)/libquarry.a
+$(BUILD)/tests/%: tests/%.c tests/check.h tests/extract_check.h $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
@@ -66,6 +75,10 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/libquarry.a
 
 # The fuzz targets are compiled into their corpus replay.
 $(BUILD)/tests/test_fuzz_replay: $(wildcard tests/fuzz/*.c tests/fuzz/*.h)
+
+$(BUILD)/eval/%: eval/%.c $(BUILD)/libquarry.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libquarry.a
 	@mkdir -p $(dir $@)
@@ -121,7 +134,7 @@ $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(BUILD)/libquarry.a
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libquarry.a $(LDLIBS)
 
 # Quality against annotated data, quarry and the peers side by side.
-eval: all $(TEST_BINS)
+eval: all $(TEST_BINS) $(EVAL_BINS)
 	@eval/run.sh $(BUILD)
 
 install: all

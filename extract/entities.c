@@ -1,9 +1,1370 @@
-/* entities.c — placeholder until this annotation stage lands: it finds nothing. */
+/*
+ * entities.c — named entities, their coreference, and acronyms.
+ *
+ * Two passes over the document, both linear.
+ *
+ * 1. Candidates, sentence by sentence.  The tokens of a sentence are
+ *    grouped into chunks: runs of capitalised words, with gazetteer names
+ *    taken whole by longest match ("Republic of Korea"), and the
+ *    lowercase words that live inside names ("Ministry of National
+ *    Defense", "Office for the Coordination of …", "Charles de Gaulle").
+ *    A chunk is then cut into pieces: at a hyphen between two places
+ *    ("South Korea-U.S."), and around a title, which is no part of a name
+ *    ("U.S. Secretary of Defense Lloyd Austin" gives U.S. and Lloyd
+ *    Austin).  Each piece gets a type from, strongest first: the
+ *    gazetteers, its head word (Ministry → ORG, Summit → EVENT, Treaty →
+ *    LAW), a title before it, given and family names, then context words
+ *    ("said", "in", "the … exercise"), and a default.  How sure the type
+ *    is (the strength) is kept with it.  Sentence-initial common words
+ *    ("Meanwhile"), headlines in title case and text in capitals yield
+ *    nothing or only weak candidates.  Acronyms are found here too:
+ *    "Long Form (LF)", "LF (Long Form)", and capitals that spell the
+ *    initials of an earlier name ("… Security Consultative Meeting … The
+ *    SCM").
+ *
+ * 2. Coreference.  A one-word candidate that is the family or given name
+ *    of a person named in full elsewhere ("Austin", "Kim") joins that
+ *    person; a short form joins its long form; gazetteer names join
+ *    under their canonical name ("U.S." and "United States"); the rest
+ *    join by their text (leading places and nationalities and company
+ *    suffixes set aside: "Boeing Co." is Boeing).  Maps are keyed by
+ *    words, so nothing compares all pairs.  An entity keeps the type of
+ *    its surest mention; one with only weak mentions is dropped.  Ids
+ *    E1, E2, … follow first mentions; the name is the longest mention.
+ */
 #include "extract/extract.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* How sure the type of a candidate is. */
+enum strength { S_WEAK, S_DEFAULT, S_CUE, S_HEAD, S_GAZ };
+
+#define C_ACRONYM 0x01 /* one word in capitals */
+#define C_TITLED 0x02  /* named after a title */
+
+struct cand {
+	uint32_t bstart, bend; /* the mention, bytes */
+	uint32_t core;	       /* where its key starts: after "U.S." in an ORG */
+	uint32_t sentence;
+	uint32_t first, last;  /* its first and last name tokens, as byte starts */
+	uint32_t first_end, last_end;
+	uint8_t type, strength, flags, words;
+	struct q_str canon; /* the gazetteer's name for it, or null */
+	int32_t link;	    /* the candidate whose entity it joins, or -1 */
+};
+
+struct acronym_def {
+	int32_t long_cand; /* the candidate holding the long form, or -1 */
+};
+
+/* One element of a chunk: a name token, a gazetteer name, or a connector. */
+struct elem {
+	uint32_t t0, t1; /* tokens */
+	const struct q_gaz_name *gaz;
+	uint8_t conn;	/* "of", "for", "the", "and", "&", a particle */
+	uint8_t hyphen; /* joined to the element before by a hyphen */
+};
+
+#define CHUNK_MAX 24
+#define CONN_MAX 4
+
+struct chunk {
+	struct elem e[CHUNK_MAX];
+	size_t n;
+};
+
+struct piece {
+	size_t a, b; /* elements [a, b) of the chunk */
+	int titled;
+};
+
+struct ner {
+	struct q_doc *doc;
+	const struct q_gazetteer *gaz;
+	const char *text;
+	struct q_name_tokens toks; /* of the sentence at hand */
+	uint32_t *wf;	      /* its tokens' word classes (q_gaz_word) */
+	unsigned char *known; /* … once looked up */
+	size_t wf_cap, known_cap;
+	size_t sentence;
+	size_t sentence_cands; /* candidates before this sentence */
+	int titlecase;	       /* the sentence is a headline in title case */
+	size_t forced_first;   /* its first word: capitalised by position */
+	struct {
+		struct cand *items;
+		size_t count, cap;
+	} cands;
+	struct {
+		struct acronym_def *items;
+		size_t count, cap;
+	} defs;
+	struct q_map persons_last;  /* family name → a person named in full */
+	struct q_map persons_first; /* given name → the same */
+	struct q_map shorts;	    /* a defined short form → its def + 1 */
+};
+
+
+/* ---- tokens ---------------------------------------------------------- */
+
+static const struct q_name_token *tok(const struct ner *n, size_t i)
+{
+	return &n->toks.items[i];
+}
+
+static const char *tok_s(const struct ner *n, size_t i)
+{
+	return n->text + n->toks.items[i].start;
+}
+
+static size_t tok_n(const struct ner *n, size_t i)
+{
+	return n->toks.items[i].end - n->toks.items[i].start;
+}
+
+static int tok_is_(const struct ner *n, size_t i, const char *w, size_t len)
+{
+	return i < n->toks.count && tok_n(n, i) == len && memcmp(tok_s(n, i), w, len) == 0;
+}
+
+/* Is token i the word (or sign) w, a string literal? */
+#define tok_is(n, i, w) tok_is_((n), (i), (w), sizeof(w) - 1)
+
+static int is_word(const struct ner *n, size_t i)
+{
+	return i < n->toks.count && tok(n, i)->kind == Q_NTOK_WORD;
+}
+
+/* The gazetteer classes of word token i, looked up once (a separate
+ * array says which are known: the top byte of a class is in use). */
+static uint32_t wf(struct ner *n, size_t i)
+{
+	if (!is_word(n, i))
+		return 0;
+	if (!n->known[i]) {
+		n->wf[i] = q_gaz_word(n->gaz, tok_s(n, i), tok_n(n, i));
+		n->known[i] = 1;
+	}
+	return n->wf[i];
+}
+
+/* A common word, or the plural of one ("Officials", "Agencies"). */
+static int common(struct ner *n, size_t i)
+{
+	if (tok(n, i)->flags & Q_TOKF_ALLCAPS)
+		return 0; /* "US", "WHO": capitals make a name of a word */
+	if (wf(n, i) & Q_GW_COMMON)
+		return 1;
+	const char *s = tok_s(n, i);
+	size_t len = tok_n(n, i);
+	if (len < 4 || s[len - 1] != 's')
+		return 0;
+	if (q_gaz_word(n->gaz, s, len - 1) & Q_GW_COMMON)
+		return 1;
+	if (len > 4 && s[len - 2] == 'e' && (q_gaz_word(n->gaz, s, len - 2) & Q_GW_COMMON))
+		return 1;
+	if (len > 4 && s[len - 3] == 'i' && s[len - 2] == 'e') {
+		char y[64];
+		if (len - 2 > sizeof(y))
+			return 0;
+		memcpy(y, s, len - 3);
+		y[len - 3] = 'y';
+		return (q_gaz_word(n->gaz, y, len - 2) & Q_GW_COMMON) != 0;
+	}
+	return 0;
+}
+
+/* Words ending like adverbs and participles: "Recently", "Speaking". */
+static int ordinary_ending(const struct ner *n, size_t i)
+{
+	const char *s = tok_s(n, i);
+	size_t len = tok_n(n, i);
+	return len > 5 && ((s[len - 2] == 'l' && s[len - 1] == 'y') ||
+			   (s[len - 3] == 'i' && s[len - 2] == 'n' && s[len - 1] == 'g'));
+}
+
+/* Can token i be part of a name: a capitalised word, an initial, a dotted
+ * abbreviation in capitals, "iPhone", a short word in capitals? */
+static int nameish(struct ner *n, size_t i)
+{
+	if (!is_word(n, i))
+		return 0;
+	uint16_t f = tok(n, i)->flags;
+	if (!(f & (Q_TOKF_CAP | Q_TOKF_MIXED)) || (f & Q_TOKF_ADDRESS))
+		return 0;
+	if (tok(n, i)->letters == 1 && !(f & (Q_TOKF_INITIAL | Q_TOKF_DOTTED)))
+		return 0; /* "I", "A" */
+	if ((f & Q_TOKF_ALLCAPS) && !(f & Q_TOKF_DOTTED) &&
+	    (tok(n, i)->letters > 8 || (wf(n, i) & (Q_GW_COMMON | Q_GW_NOT_NAME))))
+		return 0; /* shouting, "IT", "CEO" */
+	return !(wf(n, i) & Q_GW_TIME);
+}
+
+/* Is token i capitalised only because of where it stands? */
+static int forced(const struct ner *n, size_t i)
+{
+	if (i == n->forced_first)
+		return 1;
+	if (i == 0)
+		return 0;
+	const struct q_name_token *p = tok(n, i - 1);
+	return (p->flags & Q_TOKF_OPEN) || (p->kind == Q_NTOK_PUNCT && n->text[p->start] == ':');
+}
+
+/* ---- gazetteer matches ------------------------------------------------ */
+
+/* The tokens of the longest gazetteer name at i, 0 when none; *name set. */
+static size_t gaz_match(struct ner *n, size_t i, int titlecase,
+			const struct q_gaz_name **name)
+{
+	char key[160];
+	size_t len, most = Q_GW_NAME_TOKENS(wf(n, i));
+	if (most > n->toks.count - i)
+		most = n->toks.count - i;
+	for (size_t m = most; m > 0; m--) {
+		len = q_gaz_key(n->text, tok(n, i), m, titlecase, key, sizeof(key));
+		/* A name ends at a word's end: not "Congo" of "Congo-Kinshasa…". */
+		if (!len || (i + m < n->toks.count && tok(n, i + m)->kind == Q_NTOK_WORD &&
+			     !(tok(n, i + m)->flags & Q_TOKF_SPACE)))
+			continue;
+		if ((*name = q_gaz_name(n->gaz, key, len)) != NULL)
+			return m;
+	}
+	return 0;
+}
+
+/* A dateline's place in capitals opens a paragraph: "WASHINGTON, D.C. –". */
+static int dateline_at(const struct ner *n, size_t i)
+{
+	const struct q_sentence *s = n->doc->sentences.items;
+	return i == 0 && (n->sentence == 0 ||
+			  s[n->sentence - 1].paragraph != s[n->sentence].paragraph);
+}
+
+/* ---- chunks ----------------------------------------------------------- */
+
+/* The tokens a chunk's first element takes at i; 0 when none starts. */
+static size_t start_at(struct ner *n, size_t i, const struct q_gaz_name **name)
+{
+	const struct q_name_token *t = tok(n, i);
+	*name = NULL;
+	if (t->kind != Q_NTOK_WORD)
+		return 0;
+	int hyphened = i + 1 < n->toks.count && (tok(n, i + 1)->flags & Q_TOKF_HYPHEN);
+	if (t->flags & (Q_TOKF_CAP | Q_TOKF_MIXED) || hyphened) {
+		size_t m = gaz_match(n, i, 0, name);
+		if (!m && (t->flags & Q_TOKF_ALLCAPS) && dateline_at(n, i))
+			m = gaz_match(n, i, 1, name);
+		if (m && !(m == 1 && forced(n, i) && common(n, i)))
+			return m;
+		*name = NULL;
+	}
+	if (!nameish(n, i) || tok_is(n, i, "The") || tok_is(n, i, "A") || tok_is(n, i, "An"))
+		return 0;
+	uint32_t w = wf(n, i);
+	if (forced(n, i) && !(w & Q_GW_TITLE) &&
+	    !((w & Q_GW_GIVEN) && nameish(n, i + 1) && (tok(n, i + 1)->flags & Q_TOKF_SPACE)) &&
+	    (common(n, i) || ordinary_ending(n, i)))
+		return 0;
+	return 1;
+}
+
+/* Can token j go on a name? */
+static int continues(struct ner *n, size_t j)
+{
+	return nameish(n, j);
+}
+
+static const struct elem *last_name_elem(const struct chunk *c)
+{
+	for (size_t k = c->n; k-- > 0;)
+		if (!c->e[k].conn)
+			return &c->e[k];
+	return NULL;
+}
+
+static int conns(const struct chunk *c)
+{
+	int k = 0;
+	for (size_t i = 0; i < c->n; i++)
+		k += c->e[i].conn != 0;
+	return k;
+}
+
+#define HEADS (Q_GW_ORG | Q_GW_EVENT | Q_GW_LAW | Q_GW_LOC | Q_GW_GPE)
+
+/* Has an "of" or "for" after an organisation's head been taken? */
+static int inside_org_name(struct ner *n, const struct chunk *c)
+{
+	for (size_t k = 1; k < c->n; k++)
+		if ((c->e[k].conn == 'o' || c->e[k].conn == 'f') && !c->e[k - 1].conn &&
+		    !c->e[k - 1].gaz && (wf(n, c->e[k - 1].t0) & (HEADS & ~Q_GW_GPE)))
+			return 1;
+	return 0;
+}
+
+/* "of" / "for" join when a head or a title comes before them. */
+static int of_joins(struct ner *n, const struct chunk *c, size_t j, int is_for)
+{
+	const struct elem *e = last_name_elem(c);
+	if (!e || e != &c->e[c->n - 1] || conns(c) >= CONN_MAX)
+		return 0;
+	size_t after = tok_is(n, j + 1, "the") ? j + 2 : j + 1;
+	if (!continues(n, after))
+		return 0;
+	uint32_t w = e->gaz ? 0 : wf(n, e->t1 - 1);
+	if (is_for)
+		return (w & Q_GW_ORG) || inside_org_name(n, c);
+	return (w & (HEADS | Q_GW_TITLE_OF)) || inside_org_name(n, c);
+}
+
+/*
+ * "and" joins inside an organisation's name: "Department of Health and
+ * Human Services", "Ministry of Trade and Industry", "… Strategy and
+ * Consultation Group" — when the words after it end in a head or are
+ * plain words after an "of", and name no one and nothing on their own.
+ */
+static int and_joins(struct ner *n, const struct chunk *c, size_t j)
+{
+	if (!last_name_elem(c) || c->e[c->n - 1].conn || conns(c) >= CONN_MAX)
+		return 0;
+	size_t k = j + 1, end;
+	int plain = 1;
+	for (end = k; end < n->toks.count && end < k + 3 && continues(n, end); end++) {
+		const struct q_gaz_name *g;
+		uint32_t w = wf(n, end);
+		if (gaz_match(n, end, 0, &g) || (w & (Q_GW_TITLE | Q_GW_GIVEN)))
+			return 0;
+		if (!common(n, end))
+			plain = 0;
+	}
+	if (end == k || continues(n, end))
+		return 0;
+	uint32_t head = wf(n, end - 1) & (Q_GW_ORG | Q_GW_EVENT | Q_GW_LAW);
+	return head || (plain && inside_org_name(n, c));
+}
+
+static int push_elem(struct chunk *c, size_t t0, size_t t1, const struct q_gaz_name *g,
+		     int conn, int hyphen)
+{
+	if (c->n == CHUNK_MAX)
+		return 0;
+	c->e[c->n++] = (struct elem){(uint32_t)t0, (uint32_t)t1, g, (uint8_t)conn,
+				     (uint8_t)hyphen};
+	return 1;
+}
+
+/* Extends a chunk from its first element at i (m tokens). */
+static void scan_chunk(struct ner *n, size_t i, size_t m, const struct q_gaz_name *g,
+		       struct chunk *c)
+{
+	size_t j = i + m;
+	c->n = 0;
+	push_elem(c, i, j, g, 0, 0);
+	while (j < n->toks.count) {
+		const struct q_name_token *t = tok(n, j);
+		struct elem *last = &c->e[c->n - 1];
+		/* The period of "Gen.", "Inc.", "Jr." */
+		if (t->kind == Q_NTOK_PUNCT && n->text[t->start] == '.' && !(t->flags & Q_TOKF_SPACE) &&
+		    !last->conn && !last->gaz && last->t1 == j && last->t1 - last->t0 == 1 &&
+		    (wf(n, j - 1) & Q_GW_ABBREV)) {
+			last->t1 = (uint32_t)++j;
+			continue;
+		}
+		int hyphen = (t->flags & Q_TOKF_HYPHEN) && !last->conn;
+		size_t k = hyphen ? j + 1 : j;
+		/* "Moon Jae-in", "Kim Jong-un": a given name's lowercase half. */
+		if (hyphen && k < n->toks.count && is_word(n, k) && (tok(n, k)->flags & Q_TOKF_LOWER) &&
+		    tok(n, k)->letters <= 4 && tok_n(n, k) == tok(n, k)->letters && !last->gaz &&
+		    last->t1 - last->t0 == 1 && tok(n, last->t0)->letters <= 4 && c->n >= 2 &&
+		    !c->e[c->n - 2].gaz && (wf(n, c->e[c->n - 2].t0) & (Q_GW_SURNAME_FIRST | Q_GW_GIVEN)) &&
+		    (wf(n, last->t0) & Q_GW_GIVEN)) {
+			last->t1 = (uint32_t)(j = k + 1);
+			continue;
+		}
+		if (k < n->toks.count && (!hyphen || !(tok(n, k)->flags & Q_TOKF_SPACE))) {
+			const struct q_gaz_name *kg = NULL;
+			size_t km = 0;
+			if (tok(n, k)->flags & Q_TOKF_CAP)
+				km = gaz_match(n, k, 0, &kg);
+			if (km || continues(n, k)) {
+				if (!push_elem(c, k, k + (km ? km : 1), kg, 0, hyphen))
+					break;
+				j = k + (km ? km : 1);
+				continue;
+			}
+		}
+		if (hyphen || c->n + 2 >= CHUNK_MAX)
+			break;
+		/* "Jeffrey T Hodge": a middle initial without its period. */
+		if (is_word(n, j) && tok(n, j)->letters == 1 && (tok(n, j)->flags & Q_TOKF_CAP) &&
+		    !last->conn && !last->gaz && (wf(n, last->t0) & Q_GW_GIVEN) &&
+		    !tok_is(n, j, "I") && !tok_is(n, j, "A") && continues(n, j + 1)) {
+			push_elem(c, j, j + 1, NULL, 0, 0);
+			j++;
+			continue;
+		}
+		int conn = 0;
+		if (tok_is(n, j, "of") && of_joins(n, c, j, 0))
+			conn = 'o';
+		else if (tok_is(n, j, "for") && of_joins(n, c, j, 1))
+			conn = 'f';
+		else if (tok_is(n, j, "&") && continues(n, j + 1) && !last->conn)
+			conn = '&';
+		else if (tok_is(n, j, "and") && and_joins(n, c, j))
+			conn = 'a';
+		else if (is_word(n, j) && (tok(n, j)->flags & Q_TOKF_LOWER) &&
+			 (wf(n, j) & Q_GW_PARTICLE) && !last->conn && !last->gaz &&
+			 last->t1 - last->t0 == 1 && (continues(n, j + 1) ||
+			 (j + 2 < n->toks.count && (tok(n, j + 1)->flags & Q_TOKF_HYPHEN) &&
+			  continues(n, j + 2))))
+			conn = 'p';
+		if (!conn)
+			break;
+		push_elem(c, j, j + 1, NULL, conn, 0);
+		j++;
+		if ((conn == 'o' || conn == 'f') && tok_is(n, j, "the")) {
+			push_elem(c, j, j + 1, NULL, 't', 0);
+			j++;
+		}
+		if (conn == 'p' && (tok(n, j)->flags & Q_TOKF_HYPHEN))
+			j++; /* "al-Sadr": the hyphen stays inside */
+	}
+	while (c->n > 1 && c->e[c->n - 1].conn)
+		c->n--;
+}
+
+/* ---- candidates -------------------------------------------------------- */
+
+/* Are elements [a, b) all names of the gazetteer? */
+static int all_names(const struct chunk *c, size_t a, size_t b)
+{
+	for (size_t k = a; k < b; k++)
+		if (!c->e[k].gaz)
+			return 0;
+	return 1;
+}
+
+static int is_place(const struct elem *e)
+{
+	return e->gaz && (e->gaz->type == Q_ENT_GPE || e->gaz->type == Q_ENT_NORP ||
+			  e->gaz->type == Q_ENT_LOC);
+}
+
+static uint32_t elem_start(const struct ner *n, const struct elem *e)
+{
+	return tok(n, e->t0)->start;
+}
+
+static uint32_t elem_end(const struct ner *n, const struct elem *e)
+{
+	return tok(n, e->t1 - 1)->end;
+}
+
+/* Registers a person's given and family names. */
+static int index_cand(struct ner *n, size_t ci, const struct chunk *c, struct piece p)
+{
+	struct cand *cd = &n->cands.items[ci];
+	void *v = (void *)(uintptr_t)(ci + 1);
+	if (cd->type == Q_ENT_PERSON && cd->words >= 2 && cd->strength > S_WEAK) {
+		const char *last = n->text + cd->last;
+		size_t ll = cd->last_end - cd->last;
+		if (!q_map_get(&n->persons_last, last, ll) &&
+		    q_map_put(&n->persons_last, last, ll, v))
+			return Q_ENOMEM;
+		const char *first = n->text + cd->first;
+		size_t fl = cd->first_end - cd->first;
+		if (!(tok(n, c->e[p.a].t0)->flags & Q_TOKF_INITIAL) &&
+		    !q_map_get(&n->persons_first, first, fl) &&
+		    q_map_put(&n->persons_first, first, fl, v))
+			return Q_ENOMEM;
+		return 0;
+	}
+	return 0;
+}
+
+static int add_def(struct ner *n, const char *sf, size_t sfn, uint32_t lstart,
+		   uint32_t lend, int32_t long_cand)
+{
+	struct q_doc *doc = n->doc;
+	if (q_map_get(&n->shorts, sf, sfn))
+		return 0;
+	struct q_acronym *a = Q_VEC_PUSH(&doc->arena, &doc->acronyms);
+	if (!a)
+		return Q_ENOMEM;
+	a->short_form = q_str_make(sf, sfn);
+	a->span.bstart = lstart;
+	a->span.bend = lend;
+	q_doc_span_from_bytes(doc, &a->span);
+	/* One space between the words of the long form, as in a name. */
+	struct q_str lf = q_str_make(n->text + lstart, lend - lstart);
+	int clean = 1;
+	for (size_t i = 0; i < lf.len; i++)
+		if (lf.ptr[i] == '\n' || lf.ptr[i] == '\t' || (lf.ptr[i] == ' ' && i + 1 < lf.len && lf.ptr[i + 1] == ' '))
+			clean = 0;
+	if (clean) {
+		a->long_form = lf;
+	} else {
+		char *p = q_arena_alloc(&doc->arena, lf.len + 1);
+		size_t m = 0;
+		if (!p)
+			return Q_ENOMEM;
+		for (size_t i = 0; i < lf.len; i++) {
+			char ch = lf.ptr[i] == '\n' || lf.ptr[i] == '\t' ? ' ' : lf.ptr[i];
+			if (ch != ' ' || (m > 0 && p[m - 1] != ' '))
+				p[m++] = ch;
+		}
+		a->long_form = q_str_make(p, m);
+	}
+	struct acronym_def *d;
+	if (q_arena_reserve(&doc->arena, (void **)&n->defs.items, &n->defs.cap,
+			    sizeof(*n->defs.items), n->defs.count + 1))
+		return Q_ENOMEM;
+	d = &n->defs.items[n->defs.count++];
+	d->long_cand = long_cand;
+	return q_map_put(&n->shorts, sf, sfn, (void *)(uintptr_t)n->defs.count) ? Q_ENOMEM : 0;
+}
+
+#define INITIALS_LOOKBACK 256 /* candidates an acronym looks back over */
+
+/*
+ * Does the end of the name text[b, e) spell sf by the initials of its
+ * words (function words aside)?  The start of that tail, or 0 when not:
+ * "… Security Consultative Meeting" spells SCM.
+ */
+static uint32_t tail_spelling(const char *text, uint32_t b, uint32_t e, const char *sf,
+			      size_t m)
+{
+	uint32_t starts[CHUNK_MAX];
+	char initials[CHUNK_MAX];
+	size_t nw = 0;
+	for (uint32_t i = b; i < e && nw < CHUNK_MAX;) {
+		while (i < e && (text[i] == ' ' || text[i] == '-' || text[i] == '\n'))
+			i++;
+		uint32_t w = i;
+		while (i < e && text[i] != ' ' && text[i] != '-' && text[i] != '\n')
+			i++;
+		if (w == i)
+			break;
+		char c = text[w];
+		if (c >= 'A' && c <= 'Z') {
+			starts[nw] = w;
+			initials[nw++] = c;
+		}
+	}
+	if (nw < m || memcmp(initials + nw - m, sf, m) != 0)
+		return 0;
+	return starts[nw - m];
+}
+
+/* Capitals that spell an earlier name's initials: "… Security
+ * Consultative Meeting … the SCM". */
+static int initials_acronym(struct ner *n, size_t ci)
+{
+	const struct cand *cd = &n->cands.items[ci];
+	const char *s = n->text + cd->bstart;
+	size_t len = cd->bend - cd->bstart;
+	if (len < 3 || !q_acronym_short_ok(s, len) || q_map_get(&n->shorts, s, len))
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!(s[i] >= 'A' && s[i] <= 'Z'))
+			return 0;
+	for (size_t k = ci, seen = 0; k-- > 0 && seen < INITIALS_LOOKBACK; seen++) {
+		const struct cand *lc = &n->cands.items[k];
+		if (lc->type == Q_ENT_PERSON || lc->words < 2 || lc->strength == S_WEAK)
+			continue;
+		uint32_t at = tail_spelling(n->text, lc->core, lc->bend, s, len);
+		if (at)
+			return add_def(n, s, len, at, lc->bend, (int32_t)k);
+	}
+	return 0;
+}
+
+/* The candidate of this sentence whose span holds [b, e), or -1. */
+static int32_t cand_holding(const struct ner *n, uint32_t b, uint32_t e)
+{
+	for (size_t k = n->cands.count; k-- > n->sentence_cands;) {
+		const struct cand *cd = &n->cands.items[k];
+		if (cd->bstart <= b && e <= cd->bend)
+			return (int32_t)k;
+	}
+	return -1;
+}
+
+/* "Long Form (LF)" and "LF (Long Form)" in the sentence. */
+static int paren_acronyms(struct ner *n)
+{
+	size_t count = n->toks.count;
+	for (size_t j = 0; j + 2 < count; j++) {
+		if (!tok_is(n, j, "("))
+			continue;
+		size_t close = j + 1;
+		while (close < count && close < j + 20 && !tok_is(n, close, ")"))
+			close++;
+		if (close >= count || !tok_is(n, close, ")"))
+			continue;
+		const char *sf;
+		size_t sfn, first;
+		uint32_t lb, le;
+		if (close == j + 2 && is_word(n, j + 1) &&
+		    q_acronym_short_ok(tok_s(n, j + 1), tok_n(n, j + 1))) {
+			sf = tok_s(n, j + 1);
+			sfn = tok_n(n, j + 1);
+			first = q_acronym_long(n->text, tok(n, 0), j, sf, sfn, 0);
+			if (first == (size_t)-1)
+				continue;
+			lb = tok(n, first)->start;
+			le = tok(n, j - 1)->end;
+		} else if (j > 0 && close > j + 2 && is_word(n, j - 1) &&
+			   q_acronym_short_ok(tok_s(n, j - 1), tok_n(n, j - 1))) {
+			sf = tok_s(n, j - 1);
+			sfn = tok_n(n, j - 1);
+			first = q_acronym_long(n->text, tok(n, j + 1), close - j - 1, sf, sfn, 1);
+			if (first == (size_t)-1)
+				continue;
+			lb = tok(n, j + 1)->start;
+			le = tok(n, close - 1)->end;
+		} else {
+			continue;
+		}
+		if (sf[sfn - 1] == 's' && sfn > 2)
+			sfn--;
+		if (add_def(n, sf, sfn, lb, le, cand_holding(n, lb, le)))
+			return Q_ENOMEM;
+	}
+	return 0;
+}
+
+static int push_cand(struct ner *n, const struct chunk *c, struct piece p, int type,
+		     int strength, int flags)
+{
+	struct cand *cd;
+	if (q_arena_reserve(&n->doc->arena, (void **)&n->cands.items, &n->cands.cap,
+			    sizeof(*n->cands.items), n->cands.count + 1))
+		return Q_ENOMEM;
+	size_t ci = n->cands.count++;
+	cd = &n->cands.items[ci];
+	memset(cd, 0, sizeof(*cd));
+	const struct elem *first = &c->e[p.a], *last = &c->e[p.b - 1];
+	cd->bstart = cd->core = elem_start(n, first);
+	cd->bend = elem_end(n, last);
+	cd->sentence = (uint32_t)n->sentence;
+	cd->first = tok(n, first->t0)->start;
+	cd->first_end = tok(n, first->t0)->end;
+	cd->last = tok(n, last->t1 - 1)->start;
+	cd->last_end = tok(n, last->t1 - 1)->end;
+	/* "Inc." is not the last name word of "Boeing Inc."; nor "Jr." */
+	if (last->t1 - last->t0 == 2 && n->text[cd->last] == '.') {
+		cd->last = tok(n, last->t0)->start;
+		cd->last_end = tok(n, last->t0)->end;
+	}
+	cd->type = (uint8_t)type;
+	cd->strength = (uint8_t)strength;
+	cd->flags = (uint8_t)flags;
+	cd->link = -1;
+	for (size_t k = p.a; k < p.b; k++)
+		cd->words += !c->e[k].conn;
+	if (p.b - p.a == 1 && first->gaz)
+		cd->canon = first->gaz->canon;
+	/* An organisation's key leaves out the country before it. */
+	if (type == Q_ENT_ORG || type == Q_ENT_EVENT || type == Q_ENT_LAW) {
+		size_t k = p.a;
+		while (k + 1 < p.b && is_place(&c->e[k]))
+			k++;
+		cd->core = elem_start(n, &c->e[k]);
+	}
+	/* "the 2022 Nuclear Posture Review": the year is part of the name. */
+	size_t t0 = first->t0;
+	if ((type == Q_ENT_LAW || type == Q_ENT_EVENT) && t0 >= 2 &&
+	    tok(n, t0 - 1)->kind == Q_NTOK_NUMBER && tok_n(n, t0 - 1) == 4 &&
+	    tok_is(n, t0 - 2, "the"))
+		cd->bstart = tok(n, t0 - 1)->start;
+	if (index_cand(n, ci, c, p))
+		return Q_ENOMEM;
+	if ((flags & C_ACRONYM) && initials_acronym(n, ci))
+		return Q_ENOMEM;
+	return 0;
+}
+
+/* The head class of a piece: the word before its first "of"/"for", else
+ * its last word ("Inc." counts, a numeral after it does not). */
+static uint32_t head_of(struct ner *n, const struct chunk *c, struct piece p)
+{
+	for (size_t k = p.a + 1; k < p.b; k++)
+		if ((c->e[k].conn == 'o' || c->e[k].conn == 'f') && !c->e[k - 1].gaz) {
+			uint32_t w = wf(n, c->e[k - 1].t0) & HEADS;
+			if (w)
+				return w;
+			break;
+		}
+	size_t k = p.b - 1;
+	if (k > p.a && !c->e[k].gaz && (tok(n, c->e[k].t0)->flags & Q_TOKF_ALLCAPS) &&
+	    tok(n, c->e[k].t0)->letters <= 4)
+		k--; /* "World War II" */
+	if (c->e[k].gaz)
+		return 0;
+	return wf(n, c->e[k].t0) & HEADS;
+}
+
+static int type_of_head(uint32_t h)
+{
+	if (h & Q_GW_ORG)
+		return Q_ENT_ORG;
+	if (h & Q_GW_LAW)
+		return Q_ENT_LAW;
+	if (h & Q_GW_EVENT)
+		return Q_ENT_EVENT;
+	if (h & Q_GW_GPE)
+		return Q_ENT_GPE;
+	return Q_ENT_LOC;
+}
+
+static int determiner(struct ner *n, size_t i)
+{
+	static const char *const dets[] = {"the", "a", "an", "this", "that", "its",
+					   "their", "his", "her", "our", "these"};
+	if (i < n->toks.count && (tok(n, i)->flags & Q_TOKF_POSS))
+		return 1;
+	for (size_t k = 0; k < sizeof(dets) / sizeof(dets[0]); k++)
+		if (tok_is_(n, i, dets[k], strlen(dets[k])))
+			return 1;
+	return 0;
+}
+
+/* A lowercase head within three words after the piece: "the Ulchi
+ * Freedom Shield exercise", "the Ssang Yong combined amphibious exercise". */
+static uint32_t head_after(struct ner *n, size_t i)
+{
+	for (size_t k = i; k < n->toks.count && k < i + 3; k++) {
+		if (!is_word(n, k) || !(tok(n, k)->flags & Q_TOKF_LOWER))
+			return 0;
+		uint32_t w = wf(n, k) & (Q_GW_ORG | Q_GW_EVENT | Q_GW_LAW);
+		if (w)
+			return w;
+	}
+	return 0;
+}
+
+/* Classifies a piece and adds its candidate. */
+static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
+{
+	const struct elem *first = &c->e[p.a], *last = &c->e[p.b - 1];
+	size_t words = 0, allcaps = 0, plain = 0, places = 0, mixed = 0;
+	for (size_t k = p.a; k < p.b; k++) {
+		const struct elem *e = &c->e[k];
+		if (e->conn)
+			continue;
+		words++;
+		if (e->gaz)
+			places++;
+		else if (tok(n, e->t0)->flags & Q_TOKF_ALLCAPS)
+			allcaps++;
+		if (!e->gaz && (tok(n, e->t0)->flags & Q_TOKF_MIXED))
+			mixed++;
+		else if (common(n, e->t0) && !(wf(n, e->t0) & (Q_GW_GIVEN | Q_GW_SURNAME)))
+			plain++;
+	}
+	size_t before = first->t0, after = last->t1;
+	int single = words == 1 && first->t1 - first->t0 == 1;
+	int weak_spot = forced(n, first->t0) || n->titlecase;
+	int type = Q_ENT_MISC, strength = S_DEFAULT, flags = 0;
+	uint32_t fw = first->gaz ? 0 : wf(n, first->t0);
+	uint32_t lw = last->gaz ? 0 : wf(n, last->t0);
+
+	if (words == 1 && first->gaz) {
+		strength = forced(n, first->t0) && first->t1 - first->t0 == 1 &&
+				   common(n, first->t0) ? S_WEAK : S_GAZ;
+		return push_cand(n, c, p, first->gaz->type, strength, 0);
+	}
+	if (p.titled)
+		return push_cand(n, c, p, Q_ENT_PERSON, S_HEAD, C_TITLED);
+	if (last->gaz && last->gaz->type == Q_ENT_ORG && all_names(c, p.a, p.b))
+		return push_cand(n, c, p, Q_ENT_ORG, S_GAZ, 0);
+	uint32_t head = head_of(n, c, p);
+	if (head && words >= 2)
+		return push_cand(n, c, p, type_of_head(head), S_HEAD, 0);
+	if (words >= 2 && (fw & Q_GW_LOC_PREFIX))
+		return push_cand(n, c, p, Q_ENT_LOC, S_HEAD, 0);
+	if (words >= 2 && (fw & Q_GW_EVENT_PREFIX))
+		return push_cand(n, c, p, Q_ENT_EVENT, S_HEAD, 0);
+	int person_shaped = words >= 2 && words <= 5 && allcaps == 0 &&
+			    (!first->gaz || (first->t1 - first->t0 == 1 &&
+					     (wf(n, first->t0) & Q_GW_GIVEN)));
+	if (person_shaped) {
+		uint32_t f0 = wf(n, first->t0);
+		if ((f0 & Q_GW_GIVEN) || (tok(n, first->t0)->flags & Q_TOKF_INITIAL) ||
+		    ((lw & Q_GW_SURNAME) && !(lw & Q_GW_COMMON)) ||
+		    ((f0 & Q_GW_SURNAME_FIRST) && !common(n, first->t0) && words <= 3 && plain == 0))
+			return push_cand(n, c, p, Q_ENT_PERSON, n->titlecase ? S_WEAK : S_CUE, 0);
+	}
+	/* A place and names: "China Daily", "Texas Instruments" (plain words
+	 * after a place were cut off before). */
+	if (places && words >= 2)
+		return push_cand(n, c, p, Q_ENT_ORG, n->titlecase ? S_WEAK : S_DEFAULT, 0);
+	if (plain == words)
+		return 0; /* "Fight Tonight", "Breaking News" */
+	if (single) {
+		uint32_t w = wf(n, first->t0);
+		if (tok(n, first->t0)->flags & Q_TOKF_ALLCAPS)
+			type = Q_ENT_ORG, flags = C_ACRONYM;
+		else if ((w & Q_GW_SURNAME) && !(w & Q_GW_COMMON))
+			type = Q_ENT_PERSON, strength = S_CUE;
+		else if ((w & Q_GW_GIVEN) && !(w & Q_GW_COMMON))
+			type = Q_ENT_PERSON, strength = S_CUE;
+	}
+	if (type == Q_ENT_MISC) {
+		uint32_t pw = before > 0 && is_word(n, before - 1) &&
+					      (tok(n, before - 1)->flags & Q_TOKF_LOWER)
+				      ? wf(n, before - 1)
+				      : 0;
+		uint32_t nw = wf(n, after);
+		uint32_t ha = head_after(n, after);
+		if ((pw & Q_GW_PERSON_BEFORE) ||
+		    (pw == 0 && before > 0 && is_word(n, before - 1) &&
+		     (tok(n, before - 1)->flags & Q_TOKF_LOWER) &&
+		     q_has_role_word(tok_s(n, before - 1), tok_n(n, before - 1))))
+			type = Q_ENT_PERSON, strength = S_CUE;
+		else if ((nw & Q_GW_PERSON_AFTER) && (tok(n, after)->flags & Q_TOKF_LOWER))
+			type = Q_ENT_PERSON, strength = words >= 2 ? S_CUE : S_DEFAULT;
+		else if (single && (nw & Q_GW_PERSON_OF) && before > 0 && tok_is(n, before - 1, "the"))
+			type = Q_ENT_PERSON, strength = S_CUE;
+		else if (ha && before > 0 && determiner(n, before - 1))
+			type = type_of_head(ha), strength = S_CUE;
+		else if (before >= 2 && tok_is(n, before - 1, "of") &&
+			 (wf(n, before - 2) & Q_GW_GPE_NOUN) &&
+			 (tok(n, before - 2)->flags & Q_TOKF_LOWER))
+			type = Q_ENT_GPE, strength = S_CUE;
+		else if (before > 0 && (pw & Q_GW_LOC_BEFORE) && words <= 3)
+			type = Q_ENT_GPE;
+		else if (before > 0 && determiner(n, before - 1))
+			type = Q_ENT_MISC;
+	}
+	/* Alone at the start of a sentence, or in a headline, a word proves
+	 * nothing: it stays only if a sure mention takes it in. */
+	if (weak_spot && strength < S_CUE && (single || n->titlecase))
+		strength = S_WEAK;
+	if (n->titlecase)
+		strength = S_WEAK;
+	return push_cand(n, c, p, type, strength, flags);
+}
+
+/* ---- cutting chunks into pieces --------------------------------------- */
+
+/* "Jr.", "Sr.", "II", "III": after a name, never one by themselves. */
+static int suffix_word(struct ner *n, const struct elem *e)
+{
+	if (e->gaz)
+		return 0;
+	return tok_is(n, e->t0, "Jr") || tok_is(n, e->t0, "Sr") ||
+	       ((tok(n, e->t0)->flags & Q_TOKF_ALLCAPS) && tok(n, e->t0)->letters <= 4 &&
+		strspn(tok_s(n, e->t0), "IVX") == tok_n(n, e->t0));
+}
+
+/* The start of the personal name after the title at element k, or 0. */
+static size_t name_after_title(struct ner *n, const struct chunk *c, size_t k, size_t b)
+{
+	size_t s = k + 1;
+	if (s < b && c->e[s].conn == 'o') {
+		if (!(wf(n, c->e[k].t0) & Q_GW_TITLE_OF))
+			return 0;
+		/* "Secretary of [the] Defense Lloyd Austin": the name starts
+		 * at a given name, else it is the last words that look like
+		 * one. */
+		s++;
+		while (s < b && c->e[s].conn)
+			s++;
+		size_t given = 0;
+		for (size_t q = s + 1; q < b; q++)
+			if (!c->e[q].conn && !c->e[q].gaz && (wf(n, c->e[q].t0) & Q_GW_GIVEN)) {
+				given = q;
+				break;
+			}
+		if (given)
+			return given;
+		size_t q = b;
+		while (q > s + 1 && !c->e[q - 1].conn && !c->e[q - 1].gaz &&
+		       !common(n, c->e[q - 1].t0) && b - (q - 1) <= 3)
+			q--;
+		return q < b ? q : 0;
+	}
+	if (s >= b)
+		return 0;
+	for (size_t q = s; q < b; q++) {
+		const struct elem *e = &c->e[q];
+		if (e->conn == 'o' || e->conn == 'f' || e->conn == 'a' ||
+		    (!e->conn && !e->gaz && (wf(n, e->t0) & HEADS)))
+			return 0; /* an office or a body, not a person */
+	}
+	/* The name must have a word that is no plain word, nor a suffix
+	 * ("Jr.", "III"). */
+	for (size_t q = s; q < b; q++) {
+		const struct elem *e = &c->e[q];
+		if (!e->conn && !suffix_word(n, e) &&
+		    (e->gaz || !common(n, e->t0) || (wf(n, e->t0) & (Q_GW_GIVEN | Q_GW_SURNAME))))
+			return s;
+	}
+	return 0;
+}
+
+/* A run of elements without its connectors at either end. */
+static int emit_run(struct ner *n, const struct chunk *c, size_t a, size_t b)
+{
+	while (a < b && c->e[a].conn)
+		a++;
+	while (b > a && c->e[b - 1].conn)
+		b--;
+	return a < b ? emit_piece(n, c, (struct piece){a, b, 0}) : 0;
+}
+
+static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
+{
+	/* A title in the piece: what precedes it is dropped, except names of
+	 * places and bodies ("U.S.", "Senate"); what follows it is a person. */
+	for (size_t k = b; k-- > a;) {
+		const struct elem *e = &c->e[k];
+		if (e->conn || e->gaz || e->t1 - e->t0 > 2 || !(wf(n, e->t0) & Q_GW_TITLE))
+			continue;
+		/* After a given name it is a family name: "Martin Luther King". */
+		if (k > a && !c->e[k - 1].conn && !c->e[k - 1].gaz &&
+		    (wf(n, c->e[k - 1].t0) & Q_GW_GIVEN) && !(wf(n, c->e[k - 1].t0) & Q_GW_TITLE))
+			break;
+		size_t s = name_after_title(n, c, k, b);
+		if (!s)
+			continue;
+		for (size_t q = a; q < s; q++)
+			if (c->e[q].gaz) {
+				struct piece g = {q, q + 1, 0};
+				if (emit_piece(n, c, g))
+					return Q_ENOMEM;
+			}
+		struct piece pp = {s, b, 1};
+		return emit_piece(n, c, pp);
+	}
+	/* Gazetteer names inside a longer run stand alone ("State Department
+	 * Iraq hands", "BBC Breaking News Alert"), unless a head makes the run
+	 * one name ("South Korean Ministry of …"); a place may open a name
+	 * ("China Daily"). */
+	int org_of_names = c->e[b - 1].gaz && c->e[b - 1].gaz->type == Q_ENT_ORG &&
+			   all_names(c, a, b); /* "United Nations Office for the …" */
+	if (b - a >= 2 && !org_of_names && !head_of(n, c, (struct piece){a, b, 0})) {
+		size_t from = a;
+		for (size_t q = a; q < b; q++) {
+			if (!c->e[q].gaz || (q == a && is_place(&c->e[q])))
+				continue;
+			if ((q > from && emit_run(n, c, from, q)) ||
+			    emit_piece(n, c, (struct piece){q, q + 1, 0}))
+				return Q_ENOMEM;
+			from = q + 1;
+		}
+		if (from > a)
+			return from < b ? emit_run(n, c, from, b) : 0;
+	}
+	/* A place before plain words: "Iran Cartoon association", "Houston
+	 * Consultant". */
+	if (b - a >= 2 && is_place(&c->e[a]) && !head_of(n, c, (struct piece){a, b, 0})) {
+		size_t q = a + 1;
+		while (q < b && (c->e[q].conn || !common(n, c->e[q].t0)))
+			q++;
+		if (q < b)
+			return emit_piece(n, c, (struct piece){a, a + 1, 0}) ||
+			       emit_run(n, c, a + 1, b) ? Q_ENOMEM : 0;
+	}
+	/* A place before a person: "Russian Vladimir Putin". */
+	if (b - a >= 3 && is_place(&c->e[a]) && !c->e[a + 1].conn && !c->e[a + 1].gaz &&
+	    (wf(n, c->e[a + 1].t0) & Q_GW_GIVEN) && !head_of(n, c, (struct piece){a, b, 0})) {
+		struct piece g = {a, a + 1, 0}, rest = {a + 1, b, 0};
+		return emit_piece(n, c, g) || emit_piece(n, c, rest) ? Q_ENOMEM : 0;
+	}
+	/* A title alone is nothing. */
+	if (b - a == 1 && !c->e[a].gaz && (wf(n, c->e[a].t0) & Q_GW_TITLE))
+		return 0;
+	return emit_piece(n, c, (struct piece){a, b, 0});
+}
+
+/* Cuts at hyphens between places ("South Korea-U.S.-Japan",
+ * "Republic of Korea-United States Security Consultative Meeting"). */
+static int emit_chunk(struct ner *n, const struct chunk *c)
+{
+	size_t a = 0;
+	int bilateral = 0;
+	for (size_t k = 1; k <= c->n; k++) {
+		int cut = k == c->n ||
+			  (c->e[k].hyphen && is_place(&c->e[k - 1]) && is_place(&c->e[k]));
+		/* After such a hyphen, a place opening a longer name stands alone. */
+		if (!cut && bilateral && k == a + 1 && is_place(&c->e[a]))
+			cut = 1;
+		if (!cut)
+			continue;
+		if (emit_range(n, c, a, k))
+			return Q_ENOMEM;
+		bilateral = k < c->n && c->e[k].hyphen;
+		a = k;
+	}
+	return 0;
+}
+
+/* A given name and the plain names after it: "Lisa Gilette" in "Coach:
+ * Lisa Gilette Leads Team".  The elements it takes, 0 when none. */
+static size_t person_run(struct ner *n, const struct chunk *c, size_t k)
+{
+	const struct elem *e = &c->e[k];
+	if (e->conn || e->gaz || !(wf(n, e->t0) & Q_GW_GIVEN) || common(n, e->t0))
+		return 0;
+	size_t q = k + 1;
+	while (q < c->n && q < k + 3 && !c->e[q].conn && !c->e[q].gaz && !common(n, c->e[q].t0) &&
+	       !(wf(n, c->e[q].t0) & (HEADS | Q_GW_TITLE)))
+		q++;
+	return q - k >= 2 ? q - k : 0;
+}
+
+/* In a headline every word is capitalised: gazetteer names and people
+ * named in full count, other words only as weak candidates, each alone. */
+static int emit_headline(struct ner *n, const struct chunk *c)
+{
+	for (size_t k = 0; k < c->n; k++) {
+		const struct elem *e = &c->e[k];
+		size_t m = person_run(n, c, k);
+		if (m) {
+			if (push_cand(n, c, (struct piece){k, k + m, 0}, Q_ENT_PERSON, S_CUE, 0))
+				return Q_ENOMEM;
+			k += m - 1;
+			continue;
+		}
+		if (e->conn || (!e->gaz && (wf(n, e->t0) & Q_GW_TITLE)))
+			continue;
+		if (emit_piece(n, c, (struct piece){k, k + 1, 0}))
+			return Q_ENOMEM;
+	}
+	return 0;
+}
+
+/* ---- sentences --------------------------------------------------------- */
+
+/* Mostly capitals: shouting, a boilerplate line. */
+static int shouting(const struct ner *n)
+{
+	size_t upper = 0, lower = 0;
+	for (size_t i = 0; i < n->toks.count; i++) {
+		const struct q_name_token *t = tok(n, i);
+		if (t->kind != Q_NTOK_WORD)
+			continue;
+		if (t->flags & Q_TOKF_ALLCAPS)
+			upper += t->letters;
+		else
+			lower += t->letters;
+	}
+	return upper >= 12 && upper > 2 * lower;
+}
+
+/* A headline: every word of four letters or more capitalised, and two of
+ * them ordinary words ("Relief Agencies Warn of Shortfall"), which a
+ * list of names ("Jane Doe and John Smith") has not. */
+static int title_case(struct ner *n)
+{
+	size_t plain = 0;
+	for (size_t i = 0; i < n->toks.count; i++) {
+		const struct q_name_token *t = tok(n, i);
+		if (t->kind != Q_NTOK_WORD || t->letters < 4)
+			continue;
+		if (!(t->flags & Q_TOKF_CAP))
+			return 0;
+		if (i != n->forced_first && common(n, i))
+			plain++;
+	}
+	return plain >= 2;
+}
+
+/*
+ * Where tokens are worth having: a sentence with no capital (nor any
+ * other letter outside ASCII) after its first word can name something
+ * only there, so a few words from its start are enough.
+ */
+static size_t scan_end(const char *t, size_t b, size_t e)
+{
+	const unsigned char *s = (const unsigned char *)t;
+	size_t i = b;
+	while (i < e && !((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z') && s[i] < 0x80)
+		i++;
+	while (i < e && (s[i] >= 0x80 || ((s[i] | 0x20) >= 'a' && (s[i] | 0x20) <= 'z')))
+		i++;
+	for (size_t k = i; k < e; k++)
+		if ((s[k] >= 'A' && s[k] <= 'Z') || s[k] >= 0xC0)
+			return e;
+	/* The first word and what tells about it ("said", "the … exercise"). */
+	for (int words = 0; i < e && words < 5; i++)
+		if (s[i] == ' ' && (i + 1 >= e || s[i + 1] != ' '))
+			words++;
+	return i;
+}
+
+static int sentence_entities(struct ner *n, size_t si)
+{
+	const struct q_span *sp = &n->doc->sentences.items[si].span;
+	n->sentence = si;
+	n->sentence_cands = n->cands.count;
+	n->toks.count = 0;
+	if (q_name_tokens_scan(&n->doc->arena, n->text, sp->bstart,
+			  scan_end(n->text, sp->bstart, sp->bend), &n->toks))
+		return Q_ENOMEM;
+	if (n->toks.count == 0 || shouting(n))
+		return 0;
+	if ((n->toks.count > n->wf_cap &&
+	     q_arena_reserve(&n->doc->arena, (void **)&n->wf, &n->wf_cap, sizeof(*n->wf),
+			     n->toks.count)) ||
+	    (n->toks.count > n->known_cap &&
+	     q_arena_reserve(&n->doc->arena, (void **)&n->known, &n->known_cap, 1,
+			     n->toks.count)))
+		return Q_ENOMEM;
+	memset(n->known, 0, n->toks.count);
+	n->forced_first = 0;
+	while (n->forced_first < n->toks.count && !is_word(n, n->forced_first))
+		n->forced_first++;
+	n->titlecase = title_case(n);
+	for (size_t i = 0; i < n->toks.count;) {
+		const struct q_gaz_name *g;
+		size_t m = start_at(n, i, &g);
+		if (!m) {
+			i++;
+			continue;
+		}
+		struct chunk c;
+		scan_chunk(n, i, m, g, &c);
+		int rc = n->titlecase ? emit_headline(n, &c) : emit_chunk(n, &c);
+		if (rc)
+			return rc;
+		i = c.e[c.n - 1].t1;
+	}
+	return paren_acronyms(n);
+}
+
+/* ---- coreference -------------------------------------------------------- */
+
+static struct q_str cand_text(const struct ner *n, const struct cand *c, int from_core)
+{
+	uint32_t b = from_core ? c->core : c->bstart;
+	return q_str_make(n->text + b, c->bend - b);
+}
+
+/* The candidate whose entity c joins: a short form's long form, a
+ * person's full name for a family or given name alone. */
+static int32_t link_of(struct ner *n, size_t ci)
+{
+	const struct cand *c = &n->cands.items[ci];
+	struct q_str s = cand_text(n, c, 0);
+	if (c->first == c->last) {
+		uintptr_t d = (uintptr_t)q_map_get(&n->shorts, s.ptr, s.len);
+		if (d && n->defs.items[d - 1].long_cand >= 0 &&
+		    (size_t)n->defs.items[d - 1].long_cand != ci)
+			return n->defs.items[d - 1].long_cand;
+		if (c->type == Q_ENT_PERSON || c->type == Q_ENT_MISC || c->strength <= S_DEFAULT ||
+		    (c->type == Q_ENT_GPE && c->canon.ptr)) {
+			uintptr_t p = (uintptr_t)q_map_get(&n->persons_last, s.ptr, s.len);
+			if (!p)
+				p = (uintptr_t)q_map_get(&n->persons_first, s.ptr, s.len);
+			if (p && p - 1 != ci)
+				return (int32_t)(p - 1);
+		}
+		return -1;
+	}
+	if (c->type == Q_ENT_PERSON) {
+		/* "Lloyd J. Austin" joins "Lloyd Austin". */
+		uintptr_t p = (uintptr_t)q_map_get(&n->persons_last, n->text + c->last,
+						   c->last_end - c->last);
+		if (p && p - 1 != ci) {
+			const struct cand *d = &n->cands.items[p - 1];
+			if (d->first_end - d->first == c->first_end - c->first &&
+			    memcmp(n->text + d->first, n->text + c->first, c->first_end - c->first) == 0)
+				return (int32_t)(p - 1);
+		}
+	}
+	return -1;
+}
+
+static size_t root_of(const struct ner *n, size_t ci)
+{
+	for (int hops = 0; hops < 8 && n->cands.items[ci].link >= 0; hops++)
+		ci = (size_t)n->cands.items[ci].link;
+	return ci;
+}
+
+/* Company suffixes set aside in keys: "Boeing Co." is Boeing. */
+static struct q_str strip_suffix(struct q_str s)
+{
+	static const char *const suffixes[] = {" Inc.", " Inc", " Corp.", " Corp", " Co.",
+					       " Ltd.", " Ltd", " LLC", " plc", " PLC",
+					       ", Inc.", " Corporation", " Company"};
+	for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+		size_t k = strlen(suffixes[i]);
+		if (s.len > k + 1 && memcmp(s.ptr + s.len - k, suffixes[i], k) == 0)
+			return q_str_make(s.ptr, s.len - k);
+	}
+	return s;
+}
+
+/* Whitespace inside a name, as one space (hard wraps in the text). */
+static int normalized(struct q_doc *doc, struct q_str s, struct q_str *out)
+{
+	size_t i = 0;
+	while (i < s.len && s.ptr[i] != '\n' && s.ptr[i] != '\t' &&
+	       !(s.ptr[i] == ' ' && i + 1 < s.len && s.ptr[i + 1] == ' '))
+		i++;
+	if (i == s.len) {
+		*out = s;
+		return 0;
+	}
+	char *p = q_arena_alloc(&doc->arena, s.len + 1);
+	size_t m = 0;
+	if (!p)
+		return Q_ENOMEM;
+	for (i = 0; i < s.len; i++) {
+		char ch = s.ptr[i] == '\n' || s.ptr[i] == '\t' ? ' ' : s.ptr[i];
+		if (ch != ' ' || (m > 0 && p[m - 1] != ' '))
+			p[m++] = ch;
+	}
+	*out = q_str_make(p, m);
+	return 0;
+}
+
+/* No lowercase letter and three capitals at least: "GENEVA". */
+static int shouted(struct q_str s)
+{
+	size_t upper = 0;
+	for (size_t i = 0; i < s.len; i++) {
+		if (s.ptr[i] >= 'a' && s.ptr[i] <= 'z')
+			return 0;
+		upper += s.ptr[i] >= 'A' && s.ptr[i] <= 'Z';
+	}
+	return upper >= 3;
+}
+
+struct group {
+	struct q_str key;      /* the canonical name, or the text joined on */
+	uint32_t first, count; /* first candidate, mentions */
+	uint32_t best;	       /* candidate giving the type */
+	uint32_t longest;      /* candidate giving the name */
+	int32_t entity;	       /* index in doc->entities, or -1 */
+};
+
+static int build_entities(struct ner *n)
+{
+	struct q_doc *doc = n->doc;
+	size_t nc = n->cands.count;
+	if (nc == 0)
+		return 0;
+	for (size_t i = 0; i < nc; i++)
+		n->cands.items[i].link = link_of(n, i);
+	/* A candidate joining another takes its type. */
+	for (size_t i = 0; i < nc; i++) {
+		struct cand *c = &n->cands.items[i];
+		if (c->link < 0)
+			continue;
+		const struct cand *r = &n->cands.items[root_of(n, i)];
+		c->type = r->type;
+		if (c->strength > r->strength)
+			c->strength = r->strength;
+		if (c->strength == S_WEAK && r->strength > S_WEAK)
+			c->strength = S_DEFAULT;
+	}
+	uint32_t *group_of = q_arena_alloc(&doc->arena, nc * sizeof(uint32_t));
+	struct group *groups = q_arena_alloc(&doc->arena, nc * sizeof(struct group));
+	struct q_map keys;
+	size_t ng = 0;
+	if (!group_of || !groups)
+		return Q_ENOMEM;
+	q_map_init(&keys);
+	for (size_t i = 0; i < nc; i++) {
+		const struct cand *r = &n->cands.items[root_of(n, i)];
+		struct q_str key = r->canon.ptr ? r->canon : strip_suffix(cand_text(n, r, 1));
+		if (normalized(doc, key, &key)) {
+			q_map_release(&keys);
+			return Q_ENOMEM;
+		}
+		uintptr_t g = (uintptr_t)q_map_get(&keys, key.ptr, key.len);
+		if (!g) {
+			if (q_map_put(&keys, key.ptr, key.len, (void *)(uintptr_t)(ng + 1))) {
+				q_map_release(&keys);
+				return Q_ENOMEM;
+			}
+			groups[ng] = (struct group){key, (uint32_t)i, 0, (uint32_t)i, (uint32_t)i, -1};
+			g = ++ng;
+		}
+		struct group *gr = &groups[g - 1];
+		const struct cand *c = &n->cands.items[i], *best = &n->cands.items[gr->best];
+		const struct cand *lg = &n->cands.items[gr->longest];
+		group_of[i] = (uint32_t)(g - 1);
+		gr->count++;
+		if (c->strength > best->strength)
+			gr->best = (uint32_t)i;
+		if (c->strength > S_WEAK &&
+		    (c->bend - c->bstart > lg->bend - lg->bstart || lg->strength == S_WEAK))
+			gr->longest = (uint32_t)i;
+	}
+	q_map_release(&keys);
+	/* Entities in the order of their first mentions; weak ones dropped. */
+	for (size_t g = 0; g < ng; g++) {
+		struct group *gr = &groups[g];
+		const struct cand *best = &n->cands.items[gr->best];
+		if (best->strength == S_WEAK)
+			continue;
+		struct q_entity *e = Q_VEC_PUSH(&doc->arena, &doc->entities);
+		char id[24];
+		if (!e)
+			return Q_ENOMEM;
+		memset(e, 0, sizeof(*e));
+		int len = snprintf(id, sizeof(id), "E%zu", doc->entities.count);
+		const struct cand *lg = &n->cands.items[gr->longest];
+		/* The gazetteer's name when it is fuller ("U.S." is the United
+		 * States), or when the text shouts it (a dateline's "GENEVA"). */
+		struct q_str name = cand_text(n, lg, 0);
+		if (n->cands.items[root_of(n, gr->first)].canon.ptr &&
+		    (shouted(name) || gr->key.len > name.len))
+			name = gr->key;
+		if (q_doc_str(doc, id, (size_t)len, &e->id) || normalized(doc, name, &e->name) ||
+		    q_arena_reserve(&doc->arena, (void **)&e->mentions.items, &e->mentions.cap,
+				    sizeof(*e->mentions.items), gr->count))
+			return Q_ENOMEM;
+		e->type = (enum q_entity_type)best->type;
+		gr->entity = (int32_t)(doc->entities.count - 1);
+	}
+	for (size_t i = 0; i < nc; i++) {
+		const struct group *gr = &groups[group_of[i]];
+		if (gr->entity < 0)
+			continue;
+		struct q_entity *e = &doc->entities.items[gr->entity];
+		struct q_mention *m = &e->mentions.items[e->mentions.count++];
+		const struct cand *c = &n->cands.items[i];
+		m->span.bstart = c->bstart;
+		m->span.bend = c->bend;
+		q_doc_span_from_bytes(doc, &m->span);
+		m->sentence = c->sentence;
+	}
+	return 0;
+}
+
+/* ---- the stage ---------------------------------------------------------- */
 
 int q_entities_build(struct q_doc *doc, struct q_error *err)
 {
-	(void)doc;
-	(void)err;
+	struct ner n;
+	int rc = 0;
+	memset(&n, 0, sizeof(n));
+	n.doc = doc;
+	n.text = doc->text.ptr;
+	n.gaz = q_gazetteer();
+	if (!n.gaz)
+		return q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
+	q_map_init(&n.persons_last);
+	q_map_init(&n.persons_first);
+	q_map_init(&n.shorts);
+	for (size_t s = 0; s < doc->sentences.count && !rc; s++)
+		rc = sentence_entities(&n, s);
+	if (!rc)
+		rc = build_entities(&n);
+	q_map_release(&n.persons_last);
+	q_map_release(&n.persons_first);
+	q_map_release(&n.shorts);
+	if (rc)
+		return q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
 	return 0;
 }

@@ -280,12 +280,13 @@ static struct marker inline_marker(const char *t, size_t lo, size_t i, size_t hi
 	return m;
 }
 
-static size_t sentence_of(const struct q_doc *doc, size_t byte);
 
 /* The end of the sentence holding byte, or of paragraph p when none does. */
 static size_t sentence_end_at(const struct q_doc *doc, size_t p, size_t byte)
 {
-	const struct q_sentence *s = doc->sentences.count ? &doc->sentences.items[sentence_of(doc, byte)] : NULL;
+	const struct q_sentence *s = NULL;
+	if (doc->sentences.count)
+		s = &doc->sentences.items[q_doc_sentence_at(doc, byte)];
 	if (s && s->paragraph == p && s->span.bstart <= byte && byte < s->span.bend)
 		return s->span.bend;
 	return doc->paragraphs.items[p].span.bend;
@@ -315,18 +316,6 @@ static void inline_items(struct builder *b, size_t p)
 
 /* ---- spans and announcing sentences ------------------------------------------- */
 
-static size_t sentence_of(const struct q_doc *doc, size_t byte)
-{
-	size_t lo = 0, hi = doc->sentences.count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (doc->sentences.items[mid].span.bstart <= byte)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? lo - 1 : 0;
-}
 
 static int is_inline(const struct q_doc *doc, const struct q_enum_item *it)
 {
@@ -363,8 +352,9 @@ static void set_spans(struct q_doc *doc, struct q_enumeration *e)
 			it->span.bend = same ? trim_separators(t, it->span.bstart, next->span.bstart)
 					     : sentence_end_at(doc, it->paragraph, it->span.bstart);
 		} else {
-			size_t end = same ? doc->sentences.items[sentence_of(doc, next->span.bstart)].span.bstart
-					  : ps->bend;
+			size_t end = ps->bend;
+			if (same)
+				end = doc->sentences.items[q_doc_sentence_at(doc, next->span.bstart)].span.bstart;
 			while (end > it->span.bstart && is_space((unsigned char)t[end - 1]))
 				end--;
 			it->span.bend = end;
@@ -449,7 +439,7 @@ static long announced_count(const char *s, size_t n, int colon)
 static void announce(struct q_doc *doc, struct q_enumeration *e)
 {
 	const struct q_enum_item *first = &e->items.items[0];
-	size_t si = sentence_of(doc, first->span.bstart);
+	size_t si = q_doc_sentence_at(doc, first->span.bstart);
 	if (si == 0 || doc->sentences.items[si].span.bstart > first->span.bstart)
 		return;
 	const struct q_sentence *s = &doc->sentences.items[si - 1];

@@ -163,8 +163,8 @@ int q_extract(const char *name, const char *raw, size_t len,
 	if (reference_date(doc, opts))
 		return q_error_msg(err, Q_ENOMEM, shown, "out of memory");
 	count_words(doc);
-	if ((rc = q_entities_build(doc, err)) || (rc = q_timexes_build(doc, err)) ||
-	    (rc = q_numbers_build(doc, err)) || (rc = q_quotes_build(doc, err)) ||
+	if ((rc = q_entities_build(doc, err)) || (rc = q_timexes_numbers_build(doc, err)) ||
+	    (rc = q_quotes_build(doc, err)) ||
 	    (rc = q_enumerations_build(doc, err)) || (rc = q_keyphrases_build(doc, err)))
 		return rc;
 	doc->stats.characters = doc->text_chars;

@@ -897,18 +897,6 @@ static int is_quotation(const char *t, const struct cand *c)
 	return sentence || words >= 3 || c->own;
 }
 
-static size_t sentence_of(const struct q_doc *doc, size_t byte)
-{
-	size_t lo = 0, hi = doc->sentences.count;
-	while (lo < hi) { /* the last sentence starting at or before byte */
-		size_t mid = lo + (hi - lo) / 2;
-		if (doc->sentences.items[mid].span.bstart <= byte)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo ? lo - 1 : 0;
-}
 
 /* Reads each candidate's own attribution and links it. */
 static void attribute(struct q_doc *doc, const struct mentions *ms, struct cand *cs, size_t n)
@@ -928,7 +916,9 @@ static void attribute(struct q_doc *doc, const struct mentions *ms, struct cand 
 			attribution_after(t, c->close_end, hi, &who);
 		}
 		if (!who.attributed) {
-			size_t lo = doc->sentences.count ? doc->sentences.items[sentence_of(doc, c->open)].span.bstart : ps->bstart;
+			size_t lo = ps->bstart;
+			if (doc->sentences.count)
+				lo = doc->sentences.items[q_doc_sentence_at(doc, c->open)].span.bstart;
 			if (lo < ps->bstart)
 				lo = ps->bstart;
 			if (i > 0 && cs[i - 1].close_end > lo && cs[i - 1].close_end <= c->open)
@@ -968,7 +958,7 @@ static int keep(struct q_doc *doc, const struct cand *c)
 	q->span.bstart = c->cb;
 	q->span.bend = c->ce;
 	q_doc_span_from_bytes(doc, &q->span);
-	q->sentence = sentence_of(doc, c->cb);
+	q->sentence = q_doc_sentence_at(doc, c->cb);
 	q->speaker = c->entity >= 0 ? doc->entities.items[c->entity].id : Q_STR_NULL;
 	return 0;
 }

@@ -155,3 +155,16 @@ struct q_str q_doc_span_text(const struct q_doc *doc, const struct q_span *s)
 {
 	return q_str_make(doc->text.ptr + s->bstart, s->bend - s->bstart);
 }
+
+size_t q_doc_sentence_at(const struct q_doc *doc, size_t byte)
+{
+	size_t lo = 0, hi = doc->sentences.count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (doc->sentences.items[mid].span.bstart <= byte)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? lo - 1 : 0;
+}

@@ -276,6 +276,8 @@ void q_doc_span_from_bytes(const struct q_doc *doc, struct q_span *s);
 void q_doc_span_from_cps(const struct q_doc *doc, struct q_span *s);
 /* The text of a span, as a slice of the document's text. */
 struct q_str q_doc_span_text(const struct q_doc *doc, const struct q_span *s);
+/* The index of the last sentence starting at or before byte (0 when none). */
+size_t q_doc_sentence_at(const struct q_doc *doc, size_t byte);
 
 /* ---- the bridge to the generic tree (JSON view) ---------------------- */
 

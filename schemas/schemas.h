@@ -7,11 +7,7 @@
 
 #include <stddef.h>
 
-struct q_embedded {
-	const char *name; /* path under schemas/, e.g. "quarry.schema.json" */
-	const char *data; /* NUL-terminated */
-	size_t size;
-};
+#include "util/util.h" /* struct q_embedded */
 
 /* The name `quarry schema` prints when given none. */
 #define Q_SCHEMA_DEFAULT "quarry"

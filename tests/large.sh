@@ -32,7 +32,7 @@ head -c $((mb * 1000000)) "$tmp/big.txt" >"$tmp/line.txt"
 rm "$tmp/big.txt"
 start=$(date +%s)
 (
-	[ $sanitized -eq 1 ] || ulimit -v 4000000
+	[ $sanitized -eq 1 ] || ulimit -v 6000000 # about 40 times the input: README, Memory
 	"$QUARRY" extract --compact --max-size 128M "$tmp/line.txt" >"$tmp/out" 2>"$tmp/err"
 )
 rc=$?

@@ -3,26 +3,11 @@
  * paragraphs, numbered, lettered and bullet lists, items inside a
  * paragraph, announcing sentences and their counts, and what is no list.
  */
-#include "extract/extract.h"
 #include "tests/check.h"
+#include "tests/extract_check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
-
-#define SEED "../shared/corpus/seed/000_36aeae22b0248a3d.txt"
-
-static int extract(struct q_doc *doc, const char *text)
-{
-	struct q_extract_opts opts = {NULL, 0};
-	struct q_error err;
-	q_error_init(&err);
-	q_doc_init(doc);
-	if (q_extract("case.txt", text, strlen(text), &opts, doc, &err)) {
-		fprintf(stderr, "%s\n", err.message);
-		return -1;
-	}
-	return 0;
-}
 
 /*
  * The lists of doc, one per line: "L1 s=SENTENCE a=ANNOUNCED:" then each
@@ -54,7 +39,7 @@ static const char *lists_of(const struct q_doc *doc)
 static void expect(const char *name, const char *text, const char *want)
 {
 	struct q_doc doc;
-	if (extract(&doc, text)) {
+	if (extract_text(&doc, text, NULL)) {
 		CHECK(name, 0);
 		return;
 	}
@@ -67,7 +52,7 @@ static void expect_item(const char *name, const char *text, size_t l, size_t k, 
 {
 	struct q_doc doc;
 	char got[512] = "(none)";
-	if (extract(&doc, text)) {
+	if (extract_text(&doc, text, NULL)) {
 		CHECK(name, 0);
 		return;
 	}
@@ -195,17 +180,13 @@ static void announcing(void)
 
 static void seed(void)
 {
-	FILE *f = fopen(SEED, "rb");
-	if (!f) {
+	const char *buf = seed_text();
+	if (!buf) {
 		SKIP("seed enumeration", "../shared/corpus/seed is absent");
 		return;
 	}
-	static char buf[1 << 16];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
 	struct q_doc doc;
-	if (extract(&doc, buf)) {
+	if (extract_text(&doc, buf, NULL)) {
 		CHECK("seed extracts", 0);
 		return;
 	}

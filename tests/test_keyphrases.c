@@ -3,27 +3,12 @@
  * punctuation, numbers and possessives; case and plural variants merged;
  * near duplicates dropped; counts, scores, order, and determinism.
  */
-#include "extract/extract.h"
 #include "tests/check.h"
+#include "tests/extract_check.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-
-#define SEED "../shared/corpus/seed/000_36aeae22b0248a3d.txt"
-
-static int extract(struct q_doc *doc, const char *text)
-{
-	struct q_extract_opts opts = {NULL, 0};
-	struct q_error err;
-	q_error_init(&err);
-	q_doc_init(doc);
-	if (q_extract("case.txt", text, strlen(text), &opts, doc, &err)) {
-		fprintf(stderr, "%s\n", err.message);
-		return -1;
-	}
-	return 0;
-}
 
 /* The key phrase of doc written t, or NULL. */
 static const struct q_keyphrase *find(const struct q_doc *doc, const char *t)
@@ -59,7 +44,7 @@ static const char NEWS[] =
 static void basics(void)
 {
 	struct q_doc doc;
-	if (extract(&doc, NEWS)) {
+	if (extract_text(&doc, NEWS, NULL)) {
 		CHECK("news extracts", 0);
 		return;
 	}
@@ -88,7 +73,7 @@ static void basics(void)
 
 	/* The same input gives the same phrases, scores and counts. */
 	struct q_doc again;
-	if (extract(&again, NEWS) == 0) {
+	if (extract_text(&again, NEWS, NULL) == 0) {
 		int same = again.keyphrases.count == doc.keyphrases.count;
 		for (size_t i = 0; same && i < doc.keyphrases.count; i++)
 			same = q_str_eq(again.keyphrases.items[i].text, doc.keyphrases.items[i].text) &&
@@ -103,7 +88,7 @@ static void basics(void)
 static void expect_phrase(const char *name, const char *text, const char *phrase, size_t count)
 {
 	struct q_doc doc;
-	if (extract(&doc, text)) {
+	if (extract_text(&doc, text, NULL)) {
 		CHECK(name, 0);
 		return;
 	}
@@ -117,7 +102,7 @@ static void expect_phrase(const char *name, const char *text, const char *phrase
 static void expect_absent(const char *name, const char *text, const char *phrase)
 {
 	struct q_doc doc;
-	if (extract(&doc, text)) {
+	if (extract_text(&doc, text, NULL)) {
 		CHECK(name, 0);
 		return;
 	}
@@ -156,11 +141,11 @@ static void candidates(void)
 	expect_absent("a year is no word", "In 2022 Nuclear Posture Review said so.", "2022 Nuclear Posture Review");
 
 	struct q_doc doc;
-	if (extract(&doc, "It was what it is, and so it will be.") == 0) {
+	if (extract_text(&doc, "It was what it is, and so it will be.", NULL) == 0) {
 		CHECK("only stop words: no phrase", doc.keyphrases.count == 0);
 		q_doc_release(&doc);
 	}
-	if (extract(&doc, "Visit https://example.org/a-very-long-path/with/many/segments/and/more/of/them now.") == 0) {
+	if (extract_text(&doc, "Visit https://example.org/a-very-long-path/with/many/segments/and/more/of/them now.", NULL) == 0) {
 		int url = 0;
 		for (size_t i = 0; i < doc.keyphrases.count; i++)
 			url |= memchr(doc.keyphrases.items[i].text.ptr, '/', doc.keyphrases.items[i].text.len) != NULL;
@@ -174,7 +159,7 @@ static void duplicates(void)
 	const char *text = "The alliance met. The South Korea-U.S. alliance pledged support. "
 			   "The South Korea-U.S. alliance held drills. The South Korea-U.S. alliance grew.";
 	struct q_doc doc;
-	if (extract(&doc, text)) {
+	if (extract_text(&doc, text, NULL)) {
 		CHECK("duplicates extract", 0);
 		return;
 	}
@@ -185,17 +170,13 @@ static void duplicates(void)
 
 static void seed(void)
 {
-	FILE *f = fopen(SEED, "rb");
-	if (!f) {
+	const char *buf = seed_text();
+	if (!buf) {
 		SKIP("seed key phrases", "../shared/corpus/seed is absent");
 		return;
 	}
-	static char buf[1 << 16];
-	size_t n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
 	struct q_doc doc;
-	if (extract(&doc, buf)) {
+	if (extract_text(&doc, buf, NULL)) {
 		CHECK("seed extracts", 0);
 		return;
 	}

@@ -235,6 +235,17 @@ int q_sha256_accelerated(int enable);
 
 /* ---- files ----------------------------------------------------------- */
 
+/*
+ * A file built into the binary by tools/embed.sh: the shipped schemas
+ * (schemas/) and the gazetteers (data/gazetteers/).  Arrays of them end
+ * with an entry whose name is NULL.
+ */
+struct q_embedded {
+	const char *name; /* path under its folder, e.g. "quarry.schema.json" */
+	const char *data; /* NUL-terminated */
+	size_t size;
+};
+
 #define Q_STDIN_NAME "<stdin>"
 
 /* The name to show for a path argument ("-" is standard input). */

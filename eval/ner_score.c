@@ -1,0 +1,393 @@
+/*
+ * ner_score.c — exact-span micro F1 of PER, LOC and ORG against a
+ * Universal NER file (IOB2, one token a line, "# sent_id" and "# text"
+ * before each sentence).
+ *
+ *   ner_score [options] LABEL GOLD.iob2
+ *     --prefix P           only sentences whose id starts with P ("n": news)
+ *     --system NAME        score NAME's predictions instead of quarry's
+ *     --predictions FILE   … read from FILE: JSON lines {"system", "id",
+ *                          "spans": [[byte start, byte end, "PER"], …]}
+ *     --dump               print each sentence's misses and false alarms
+ *
+ * Prints "RESULT ner LABEL SYSTEM F1".  quarry reads each sentence's text
+ * as a document of its own; its PERSON mentions count as PER, GPE and LOC
+ * as LOC, ORG as ORG, other types as no prediction.  A predicted span
+ * counts only when it starts and ends where tokens do and has the type
+ * and the tokens of a gold span.
+ */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/extract.h"
+
+enum { PER, LOC, ORG, NTYPES };
+static const char *const type_names[NTYPES] = {"PER", "LOC", "ORG"};
+
+struct span {
+	int type;
+	long t0, t1; /* tokens [t0, t1]; -1 when not on token boundaries */
+};
+
+struct sentence {
+	char *id, *text;
+	size_t ntok;
+	long *tstart, *tend; /* byte offsets of each token in text, -1 when lost */
+	struct span *gold;
+	size_t ngold;
+};
+
+struct counts {
+	long tp[NTYPES], fp[NTYPES], fn[NTYPES];
+};
+
+static void *xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n);
+	if (!p) {
+		fprintf(stderr, "ner_score: out of memory\n");
+		exit(70);
+	}
+	return p;
+}
+
+static int type_of_tag(const char *t)
+{
+	for (int k = 0; k < NTYPES; k++)
+		if (strcmp(t, type_names[k]) == 0)
+			return k;
+	return -1;
+}
+
+/* Finds each token in the text, in order, so spans map to bytes. */
+static void align(struct sentence *s, char **toks)
+{
+	size_t at = 0, len = strlen(s->text);
+	for (size_t k = 0; k < s->ntok; k++) {
+		size_t tl = strlen(toks[k]);
+		while (at < len && (s->text[at] == ' ' || s->text[at] == '\t'))
+			at++;
+		const char *f = memmem(s->text + at, len - at, toks[k], tl);
+		if (f && (size_t)(f - s->text) - at <= 8) {
+			s->tstart[k] = f - s->text;
+			s->tend[k] = s->tstart[k] + (long)tl;
+			at = (size_t)s->tend[k];
+		} else {
+			s->tstart[k] = s->tend[k] = -1;
+		}
+	}
+}
+
+static void gold_spans(struct sentence *s, char **tags)
+{
+	long open = -1;
+	int type = -1;
+	s->gold = xrealloc(NULL, (s->ntok + 1) * sizeof(*s->gold));
+	s->ngold = 0;
+	for (size_t k = 0; k <= s->ntok; k++) {
+		const char *t = k < s->ntok ? tags[k] : "O";
+		int inside = t[0] == 'I' && t[1] == '-' && type == type_of_tag(t + 2);
+		if (open >= 0 && !inside) {
+			if (type >= 0)
+				s->gold[s->ngold++] = (struct span){type, open, (long)k - 1};
+			open = -1;
+		}
+		if ((t[0] == 'B' || t[0] == 'I') && t[1] == '-' && open < 0) {
+			open = (long)k;
+			type = type_of_tag(t + 2);
+		}
+	}
+}
+
+/* Reads the sentences of an IOB2 file. */
+static struct sentence *read_gold(const char *path, size_t *count)
+{
+	FILE *f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "ner_score: cannot read %s\n", path);
+		exit(66);
+	}
+	struct sentence *ss = NULL, cur = {0};
+	char **toks = NULL, **tags = NULL;
+	size_t n = 0, cap = 0, tcap = 0;
+	char line[8192];
+	int more = 1;
+	while (more) {
+		more = fgets(line, sizeof(line), f) != NULL;
+		size_t l = more ? strlen(line) : 0;
+		while (l && (line[l - 1] == '\n' || line[l - 1] == '\r'))
+			line[--l] = '\0';
+		if (!more || l == 0) {
+			if (cur.ntok && cur.text) {
+				cur.tstart = xrealloc(NULL, cur.ntok * sizeof(long));
+				cur.tend = xrealloc(NULL, cur.ntok * sizeof(long));
+				align(&cur, toks);
+				gold_spans(&cur, tags);
+				if (n == cap)
+					ss = xrealloc(ss, (cap = cap ? 2 * cap : 256) * sizeof(*ss));
+				ss[n++] = cur;
+			} else {
+				free(cur.id);
+				free(cur.text);
+			}
+			for (size_t k = 0; k < cur.ntok; k++)
+				free(toks[k]), free(tags[k]);
+			memset(&cur, 0, sizeof(cur));
+			continue;
+		}
+		if (strncmp(line, "# sent_id = ", 12) == 0) {
+			cur.id = strdup(line + 12);
+		} else if (strncmp(line, "# text = ", 9) == 0) {
+			cur.text = strdup(line + 9);
+		} else if (line[0] != '#') {
+			char *tab1 = strchr(line, '\t'), *tab2 = tab1 ? strchr(tab1 + 1, '\t') : NULL;
+			if (!tab2)
+				continue;
+			char *tab3 = strchr(tab2 + 1, '\t');
+			if (tab3)
+				*tab3 = '\0';
+			*tab2 = '\0';
+			if (cur.ntok == tcap) {
+				tcap = tcap ? 2 * tcap : 64;
+				toks = xrealloc(toks, tcap * sizeof(*toks));
+				tags = xrealloc(tags, tcap * sizeof(*tags));
+			}
+			toks[cur.ntok] = strdup(tab1 + 1);
+			tags[cur.ntok] = strdup(tab2 + 1);
+			cur.ntok++;
+		}
+	}
+	fclose(f);
+	free(toks);
+	free(tags);
+	*count = n;
+	return ss;
+}
+
+/* The tokens a byte span covers exactly, or t0 = -1.  A period at the
+ * end may be in the span or not, whatever the tokens say ("Inc.", "U.S."
+ * at the end of a sentence), for every system alike. */
+static struct span to_tokens(const struct sentence *s, int type, long b, long e)
+{
+	struct span sp = {type, -1, -1};
+	for (int pass = 0; pass < 3 && sp.t1 < 0; pass++) {
+		long end = e;
+		if (pass == 1 && e > b + 1 && s->text[e - 1] == '.')
+			end = e - 1;
+		else if (pass == 2 && s->text[e] == '.')
+			end = e + 1;
+		else if (pass > 0)
+			continue;
+		sp.t0 = -1;
+		for (size_t k = 0; k < s->ntok; k++) {
+			if (s->tstart[k] == b)
+				sp.t0 = (long)k;
+			if (s->tend[k] == end && sp.t0 >= 0)
+				sp.t1 = (long)k;
+		}
+	}
+	if (sp.t1 < 0)
+		sp.t0 = -1;
+	return sp;
+}
+
+/* quarry on one sentence as a document: its mentions as token spans. */
+static size_t quarry_spans(const struct sentence *s, struct span **out)
+{
+	struct q_doc doc;
+	struct q_error err;
+	size_t len = strlen(s->text), n = 0;
+	q_doc_init(&doc);
+	q_error_init(&err);
+	*out = NULL;
+	if (q_extract(s->id ? s->id : "-", s->text, len, NULL, &doc, &err) == 0) {
+		/* A "Key: value" first line may be read as a header: offsets
+		 * are into what follows it. */
+		size_t base = len - doc.text.len;
+		if (memcmp(s->text + base, doc.text.ptr, doc.text.len) == 0) {
+			size_t total = 0;
+			for (size_t i = 0; i < doc.entities.count; i++)
+				total += doc.entities.items[i].mentions.count;
+			*out = xrealloc(NULL, (total + 1) * sizeof(**out));
+			for (size_t i = 0; i < doc.entities.count; i++) {
+				const struct q_entity *e = &doc.entities.items[i];
+				int type = e->type == Q_ENT_PERSON ? PER
+					   : e->type == Q_ENT_GPE || e->type == Q_ENT_LOC ? LOC
+					   : e->type == Q_ENT_ORG ? ORG : -1;
+				if (type < 0)
+					continue;
+				for (size_t m = 0; m < e->mentions.count; m++) {
+					const struct q_span *sp = &e->mentions.items[m].span;
+					(*out)[n++] = to_tokens(s, type, (long)(base + sp->bstart),
+								(long)(base + sp->bend));
+				}
+			}
+		}
+	}
+	q_doc_release(&doc);
+	return n;
+}
+
+/* A peer's predictions, by sentence id. */
+static json_t *read_predictions(const char *path, const char *system)
+{
+	FILE *f = fopen(path, "r");
+	json_t *by_id = json_object();
+	char *line = NULL;
+	size_t cap = 0;
+	if (!f) {
+		fprintf(stderr, "ner_score: cannot read %s\n", path);
+		exit(66);
+	}
+	while (getline(&line, &cap, f) > 0) {
+		json_t *o = json_loads(line, 0, NULL);
+		const char *sys = json_string_value(json_object_get(o, "system"));
+		const char *id = json_string_value(json_object_get(o, "id"));
+		if (sys && id && strcmp(sys, system) == 0)
+			json_object_set(by_id, id, json_object_get(o, "spans"));
+		json_decref(o);
+	}
+	free(line);
+	fclose(f);
+	return by_id;
+}
+
+static size_t peer_spans(const struct sentence *s, json_t *by_id, struct span **out)
+{
+	json_t *spans = s->id ? json_object_get(by_id, s->id) : NULL;
+	size_t n = 0, i;
+	json_t *sp;
+	*out = xrealloc(NULL, (json_array_size(spans) + 1) * sizeof(**out));
+	json_array_foreach(spans, i, sp) {
+		const char *tag = json_string_value(json_array_get(sp, 2));
+		int type = tag ? type_of_tag(tag) : -1;
+		if (type >= 0)
+			(*out)[n++] = to_tokens(s, type,
+						(long)json_integer_value(json_array_get(sp, 0)),
+						(long)json_integer_value(json_array_get(sp, 1)));
+	}
+	return n;
+}
+
+static int same(const struct span *a, const struct span *b)
+{
+	return a->type == b->type && a->t0 == b->t0 && a->t1 == b->t1 && a->t0 >= 0;
+}
+
+static void print_span(const struct sentence *s, const struct span *sp, const char *what)
+{
+	if (sp->t0 < 0) {
+		printf("  %s %s (not on token boundaries)\n", what, type_names[sp->type]);
+		return;
+	}
+	printf("  %s %s \"", what, type_names[sp->type]);
+	for (long k = sp->t0; k <= sp->t1; k++) {
+		if (s->tstart[k] < 0)
+			continue;
+		printf("%s%.*s", k > sp->t0 ? " " : "", (int)(s->tend[k] - s->tstart[k]),
+		       s->text + s->tstart[k]);
+	}
+	printf("\"\n");
+}
+
+static void score(const struct sentence *s, struct span *pred, size_t np, struct counts *c,
+		  int dump)
+{
+	int header = 0;
+	char *used = calloc(s->ngold + 1, 1);
+	for (size_t i = 0; i < np; i++) {
+		size_t g = 0;
+		while (g < s->ngold && (used[g] || !same(&pred[i], &s->gold[g])))
+			g++;
+		if (g < s->ngold) {
+			used[g] = 1;
+			c->tp[pred[i].type]++;
+			continue;
+		}
+		c->fp[pred[i].type]++;
+		if (dump) {
+			if (!header++)
+				printf("%s: %s\n", s->id, s->text);
+			print_span(s, &pred[i], "false");
+		}
+	}
+	for (size_t g = 0; g < s->ngold; g++) {
+		if (used[g])
+			continue;
+		c->fn[s->gold[g].type]++;
+		if (dump) {
+			if (!header++)
+				printf("%s: %s\n", s->id, s->text);
+			print_span(s, &s->gold[g], "missed");
+		}
+	}
+	free(used);
+}
+
+static double f1(long tp, long fp, long fn)
+{
+	return tp ? 2.0 * tp / (2.0 * tp + fp + fn) : 0.0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *prefix = "", *system = "quarry", *predictions = NULL;
+	int dump = 0, verbose = 0, a = 1;
+	for (; a < argc && argv[a][0] == '-'; a++) {
+		if (strcmp(argv[a], "--prefix") == 0 && a + 1 < argc)
+			prefix = argv[++a];
+		else if (strcmp(argv[a], "--system") == 0 && a + 1 < argc)
+			system = argv[++a];
+		else if (strcmp(argv[a], "--predictions") == 0 && a + 1 < argc)
+			predictions = argv[++a];
+		else if (strcmp(argv[a], "--dump") == 0)
+			dump = 1;
+		else if (strcmp(argv[a], "--verbose") == 0)
+			verbose = 1;
+		else
+			break;
+	}
+	if (argc - a != 2) {
+		fprintf(stderr, "usage: ner_score [--prefix P] [--system NAME --predictions FILE] "
+				"[--dump] [--verbose] LABEL GOLD.iob2\n");
+		return 2;
+	}
+	const char *label = argv[a];
+	size_t ns;
+	struct sentence *ss = read_gold(argv[a + 1], &ns);
+	json_t *peer = predictions ? read_predictions(predictions, system) : NULL;
+	struct counts c = {{0}, {0}, {0}};
+	for (size_t i = 0; i < ns; i++) {
+		struct span *pred;
+		if (strncmp(ss[i].id ? ss[i].id : "", prefix, strlen(prefix)) != 0)
+			continue;
+		size_t np = peer ? peer_spans(&ss[i], peer, &pred) : quarry_spans(&ss[i], &pred);
+		score(&ss[i], pred, np, &c, dump);
+		free(pred);
+	}
+	long tp = 0, fp = 0, fn = 0;
+	for (int k = 0; k < NTYPES; k++)
+		tp += c.tp[k], fp += c.fp[k], fn += c.fn[k];
+	printf("RESULT ner %s %s %.3f\n", label, system, f1(tp, fp, fn));
+	if (verbose) {
+		fprintf(stderr, "%s %s: P %.3f R %.3f", label, system,
+			tp + fp ? (double)tp / (double)(tp + fp) : 0.0,
+			tp + fn ? (double)tp / (double)(tp + fn) : 0.0);
+		for (int k = 0; k < NTYPES; k++)
+			fprintf(stderr, "  %s F1 %.3f (%ld/%ld/%ld)", type_names[k],
+				f1(c.tp[k], c.fp[k], c.fn[k]), c.tp[k], c.fp[k], c.fn[k]);
+		fprintf(stderr, "\n");
+	}
+	json_decref(peer);
+	for (size_t i = 0; i < ns; i++) {
+		free(ss[i].id);
+		free(ss[i].text);
+		free(ss[i].tstart);
+		free(ss[i].tend);
+		free(ss[i].gold);
+	}
+	free(ss);
+	return 0;
+}
