@@ -1904,6 +1904,21 @@ static int write_header(struct q_csv_writer *w, struct q_buf *out, struct q_erro
 	return 0;
 }
 
+/* The decimal digits of i, as printf's %lld writes them, at the end of
+ * buf[32]; returns where they start. */
+static char *int_text(json_int_t i, char buf[32], size_t *len)
+{
+	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+	char *p = buf + 32;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (i < 0)
+		*--p = '-';
+	*len = (size_t)(buf + 32 - p);
+	return p;
+}
+
 /* The text of a scalar as its cell holds it. */
 static const char *scalar_text(json_t *v, char buf[32], size_t *len)
 {
@@ -1912,8 +1927,7 @@ static const char *scalar_text(json_t *v, char buf[32], size_t *len)
 		*len = json_string_length(v);
 		return json_string_value(v);
 	case JSON_INTEGER:
-		*len = (size_t)snprintf(buf, 32, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return buf;
+		return int_text(json_integer_value(v), buf, len);
 	case JSON_REAL:
 		*len = q_format_double(json_real_value(v), buf);
 		return buf;
