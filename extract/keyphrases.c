@@ -6,9 +6,11 @@
  * reporting verbs, ordinals, number words: stop_words[] below), numbers,
  * punctuation, possessives and sentence ends split the text into runs of
  * content words; "of" between two capitalised words does not ("Department
- * of Defense").  A lowercase past form ending a run is no part of the
- * phrase ("storms closed" gives "storms").  A run of 1 to MAX_WORDS content
- * words is a candidate.  Words are compared in lowercase with a plural "s"
+ * of Defense").  A lowercase past form after a content word is taken for
+ * a verb and splits the run ("the Fed announced new rules" gives "Fed" and
+ * "new rules"), and so is a common irregular one ("won", "led"); one
+ * opening a run is an adjective ("the combined drills") unless it ends
+ * the run.  A run of 1 to MAX_WORDS content words is a candidate.  Words are compared in lowercase with a plural "s"
  * taken off, so "nuclear weapons" and "Nuclear weapon" are one candidate,
  * shown as first written away from the start of a sentence or clause.
  *
@@ -85,12 +87,12 @@ static const char *const stop_words[] = {
 	"them", "themselves", "then", "there", "therefore", "these", "they", "thing",
 	"things", "think", "third", "thirdly", "thirteen", "thirty", "this", "those",
 	"though", "thought", "thousand", "three", "through", "throughout", "thus",
-	"to", "together", "told", "too", "took", "toward", "towards", "tried", "tries",
+	"to", "today", "together", "told", "tomorrow", "tonight", "too", "took", "toward", "towards", "tried", "tries",
 	"try", "twelve", "twenty", "twice", "two", "under", "unless", "until", "up",
 	"upon", "us", "very", "via", "want", "wanted", "wants", "was", "way", "ways",
 	"we", "well", "went", "were", "what", "whatever", "when", "whenever", "where",
 	"whereas", "whether", "which", "while", "who", "whole", "whom", "whose", "why",
-	"will", "with", "within", "without", "would", "yes", "yet", "you", "your",
+	"will", "with", "within", "without", "would", "yes", "yesterday", "yet", "you", "your",
 	"yours", "yourself", "yourselves",
 };
 #define NSTOP (sizeof(stop_words) / sizeof(stop_words[0]))
@@ -293,11 +295,26 @@ static size_t stem_len(const char *w, size_t n)
 	return n;
 }
 
-/* A past form ("closed", "remained") ends no noun phrase; "-eed" words
- * ("need", "speed") are nouns. */
-static int is_past(const char *w, size_t n)
+/* Common irregular past forms that are no stop words. */
+static const char *const irregular_past[] = {
+	"bought", "broke", "built", "caught", "chose", "cut", "drove", "fell", "fought",
+	"found", "grew", "heard", "hit", "led", "left", "lost", "met", "paid", "ran",
+	"rose", "sent", "set", "sold", "spent", "spoke", "stood", "taught", "won", "wrote",
+};
+
+enum past { NOT_PAST, PAST_ED, PAST_IRREGULAR };
+
+/* A past form: "closed", "remained" (but "-eed" words, "need", "speed",
+ * are nouns), or an irregular one.  Asked once per distinct word. */
+static enum past past_form(const char *w, size_t n)
 {
-	return n >= 5 && w[n - 2] == 'e' && w[n - 1] == 'd' && w[n - 3] != 'e';
+	if (n >= 5 && w[n - 2] == 'e' && w[n - 1] == 'd' && w[n - 3] != 'e')
+		return PAST_ED;
+	for (size_t i = 0; n <= 6 && i < sizeof(irregular_past) / sizeof(irregular_past[0]); i++)
+		if (irregular_past[i][0] == w[0] && strlen(irregular_past[i]) == n &&
+		    memcmp(irregular_past[i], w, n) == 0)
+			return PAST_IRREGULAR;
+	return NOT_PAST;
 }
 
 /* ---- the tables: vectors in first-seen order, maps that index them ------------ */
@@ -333,7 +350,7 @@ static int vec_room(void **items, size_t count, size_t *cap, size_t size)
 struct stem {
 	uint32_t freq, degree;
 	uint32_t phrase; /* 1 + index of the phrase of this word alone, or 0 */
-	int past;
+	enum past past;
 };
 
 /*
@@ -416,13 +433,13 @@ static uint32_t token_of(struct kp *kp, size_t b, size_t n, unsigned kinds)
 			low[k] = (char)(text[k] | (byte_class[(unsigned char)text[k]] & C_UPPER ? 0x20 : 0));
 		key = low;
 	}
-	int past = is_past(key, n);
 	size_t sn = ies ? n - 2 : stem_len(key, n);
 	if (ies)
 		low[n - 3] = 'y';
 	void *v = q_map_get(&kp->words, key, sn);
 	if (v)
 		return AS_INDEX(v);
+	enum past past = past_form(key, sn); /* a past form has no plural "s" */
 	if (key == low && !(key = q_arena_strndup(&kp->doc->arena, low, sn))) {
 		kp->failed = 1;
 		return T_BREAK;
@@ -555,11 +572,27 @@ static void count(struct kp *kp, struct phrase *p, size_t b)
 		p->first = b;
 }
 
-/* A lowercase past form ends no phrase ("storms closed"). */
+/* A lowercase past form ends no phrase ("storms closed"): it is a verb
+ * more often than not. */
 static int ends_phrase(const struct kp *kp, size_t k)
 {
 	uint32_t id = kp->ids.items[k];
 	return is_content(id) && !(kp->stems.items[id].past && !capitalised(kp, k));
+}
+
+/*
+ * A lowercase past form after a content word is a verb ("the Fed
+ * announced new rules", "storms closed roads"): it ends the run and is
+ * part of none; so is a common irregular one ("won", "led") anywhere.
+ * One opening its run is taken for an adjective: "the combined drills".
+ */
+static int verb_at(const struct kp *kp, size_t k)
+{
+	uint32_t id = kp->ids.items[k];
+	if (!is_content(id) || capitalised(kp, k))
+		return 0;
+	enum past past = kp->stems.items[id].past;
+	return past == PAST_IRREGULAR || (past == PAST_ED && k > 0 && is_content(kp->ids.items[k - 1]));
 }
 
 /*
@@ -595,13 +628,13 @@ static void read_runs(struct kp *kp)
 	const uint32_t *tok = kp->ids.items;
 	size_t n = kp->ids.count;
 	for (size_t k = 0; k < n && !kp->failed;) {
-		if (!is_content(tok[k])) {
+		if (!is_content(tok[k]) || verb_at(kp, k)) {
 			k++;
 			continue;
 		}
 		size_t b = k;
 		uint32_t words = 0;
-		while (k < n && (is_content(tok[k]) || joins(kp, k)))
+		while (k < n && (is_content(tok[k]) || joins(kp, k)) && !verb_at(kp, k))
 			words += is_content(tok[k++]);
 		for (size_t i = b; i < k; i++)
 			if (is_content(tok[i])) {

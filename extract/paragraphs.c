@@ -444,6 +444,8 @@ static int find_dateline(struct q_doc *doc, const char *s, size_t n, int *failed
 {
 	size_t window = n < DATELINE_WINDOW ? n : DATELINE_WINDOW;
 	for (size_t i = 1; i < window; i++) {
+		if (s[i] != ' ' && (unsigned char)s[i] != 0xE2) /* no dash starts here */
+			continue;
 		size_t spaces, dl = dateline_dash(s + i, n - i, &spaces);
 		if (!dl || s[i - 1] == ' ')
 			continue;

@@ -232,6 +232,8 @@ static int word_prev(const char *t, size_t *pos, size_t lo, struct word *w)
 
 static int core_is(const char *t, const struct word *w, const char *s)
 {
+	if (w->ce == w->cb || t[w->cb] != s[0]) /* most words fail here */
+		return 0;
 	size_t n = strlen(s);
 	return w->ce - w->cb == n && memcmp(t + w->cb, s, n) == 0;
 }

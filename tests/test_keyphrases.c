@@ -136,6 +136,21 @@ static void candidates(void)
 	expect_absent("a past form ends no phrase",
 		      "Three storms closed the port. Storms closed roads. Storms closed schools.",
 		      "Storms closed");
+	expect_absent("a past form after a content word splits the run",
+		      "The Fed announced new lending rules. The Fed announced new lending rules again.",
+		      "announced new lending rules");
+	expect_phrase("... but the phrase after it counts",
+		      "The Fed announced new lending rules. The Fed announced new lending rules again.",
+		      "new lending rules", 2);
+	expect_phrase("a past form opening its run is an adjective",
+		      "The allies held combined field exercises. Later, combined field exercises resumed.",
+		      "combined field exercises", 2);
+	expect_absent("an irregular past form is no part of a phrase",
+		      "Ports have won matching grants. Towns have won matching grants too.",
+		      "won matching grants");
+	expect_absent("today is a stop word",
+		      "The bank announced today new rules. The bank announced today more rules.",
+		      "announced today");
 	expect_absent("an ordinal number is no word",
 		      "The 54th annual meeting opened. The 54th annual meeting closed.", "54th annual meeting");
 	expect_absent("a year is no word", "In 2022 Nuclear Posture Review said so.", "2022 Nuclear Posture Review");
