@@ -12,14 +12,15 @@ SCORE=$BUILD/eval/ner_score
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # score LABEL GOLD [--prefix P]
+# wink-nlp's lite model recognises no person, place or organisation: it is
+# not measured here, and its cells show "-" rather than a score of 0.
 score() {
 	label=$1 gold=$2
 	shift 2
 	"$SCORE" "$@" "$label" "$gold"
 	[ -s "$tmp/peers" ] || return 0
-	for system in compromise wink-nlp; do
-		"$SCORE" "$@" --system "$system" --predictions "$tmp/peers" "$label" "$gold"
-	done
+	"$SCORE" "$@" --system compromise --predictions "$tmp/peers" "$label" "$gold"
+	echo "RESULT ner $label wink-nlp -"
 }
 peers() {
 	: >"$tmp/peers"

@@ -8,7 +8,9 @@
  *     --system NAME        score NAME's predictions instead of quarry's
  *     --predictions FILE   … read from FILE: JSON lines {"system", "id",
  *                          "spans": [[byte start, byte end, "PER"], …]}
- *     --dump               print each sentence's misses and false alarms
+ *     --dump               print each sentence's misses and false alarms,
+ *                          and quarry's mentions of the types not scored
+ *                          ("other": NORP, EVENT, LAW, MISC)
  *
  * Prints "RESULT ner LABEL SYSTEM F1".  quarry reads each sentence's text
  * as a document of its own; its PERSON mentions count as PER, GPE and LOC
@@ -193,8 +195,10 @@ static struct span to_tokens(const struct sentence *s, int type, long b, long e)
 	return sp;
 }
 
-/* quarry on one sentence as a document: its mentions as token spans. */
-static size_t quarry_spans(const struct sentence *s, struct span **out)
+/* quarry on one sentence as a document: its mentions as token spans;
+ * with others, those of the types not scored too (NORP, EVENT, LAW,
+ * MISC), their type -1 - the entity type. */
+static size_t quarry_spans(const struct sentence *s, struct span **out, int others)
 {
 	struct q_doc doc;
 	struct q_error err;
@@ -216,8 +220,10 @@ static size_t quarry_spans(const struct sentence *s, struct span **out)
 				int type = e->type == Q_ENT_PERSON ? PER
 					   : e->type == Q_ENT_GPE || e->type == Q_ENT_LOC ? LOC
 					   : e->type == Q_ENT_ORG ? ORG : -1;
-				if (type < 0)
+				if (type < 0 && !others)
 					continue;
+				if (type < 0)
+					type = -1 - (int)e->type;
 				for (size_t m = 0; m < e->mentions.count; m++) {
 					const struct q_span *sp = &e->mentions.items[m].span;
 					(*out)[n++] = to_tokens(s, type, (long)(base + sp->bstart),
@@ -276,13 +282,24 @@ static int same(const struct span *a, const struct span *b)
 	return a->type == b->type && a->t0 == b->t0 && a->t1 == b->t1 && a->t0 >= 0;
 }
 
+/* The same, or the same but a period the gold file holds as a token of
+ * its own after it ("U.S" "." at a sentence's end). */
+static int same_but_period(const struct sentence *s, const struct span *p, const struct span *g)
+{
+	if (same(p, g))
+		return 1;
+	return p->t0 >= 0 && p->t1 == g->t1 + 1 && p->t0 == g->t0 && p->type == g->type &&
+	       s->tend[p->t1] - s->tstart[p->t1] == 1 && s->text[s->tstart[p->t1]] == '.';
+}
+
 static void print_span(const struct sentence *s, const struct span *sp, const char *what)
 {
+	const char *type = sp->type >= 0 ? type_names[sp->type] : q_entity_type_names[-1 - sp->type];
 	if (sp->t0 < 0) {
-		printf("  %s %s (not on token boundaries)\n", what, type_names[sp->type]);
+		printf("  %s %s (not on token boundaries)\n", what, type);
 		return;
 	}
-	printf("  %s %s \"", what, type_names[sp->type]);
+	printf("  %s %s \"", what, type);
 	for (long k = sp->t0; k <= sp->t1; k++) {
 		if (s->tstart[k] < 0)
 			continue;
@@ -299,7 +316,13 @@ static void score(const struct sentence *s, struct span *pred, size_t np, struct
 	char *used = calloc(s->ngold + 1, 1);
 	for (size_t i = 0; i < np; i++) {
 		size_t g = 0;
-		while (g < s->ngold && (used[g] || !same(&pred[i], &s->gold[g])))
+		if (pred[i].type < 0) {
+			if (!header++)
+				printf("%s: %s\n", s->id, s->text);
+			print_span(s, &pred[i], "other");
+			continue;
+		}
+		while (g < s->ngold && (used[g] || !same_but_period(s, &pred[i], &s->gold[g])))
 			g++;
 		if (g < s->ngold) {
 			used[g] = 1;
@@ -363,7 +386,7 @@ int main(int argc, char **argv)
 		struct span *pred;
 		if (strncmp(ss[i].id ? ss[i].id : "", prefix, strlen(prefix)) != 0)
 			continue;
-		size_t np = peer ? peer_spans(&ss[i], peer, &pred) : quarry_spans(&ss[i], &pred);
+		size_t np = peer ? peer_spans(&ss[i], peer, &pred) : quarry_spans(&ss[i], &pred, dump);
 		score(&ss[i], pred, np, &c, dump);
 		free(pred);
 	}

@@ -50,6 +50,7 @@ struct cand {
 	uint32_t sentence;
 	uint32_t first, last;  /* its first and last name tokens, as byte starts */
 	uint32_t first_end, last_end;
+	uint32_t t0, t1;       /* its tokens in the sentence, [t0, t1) */
 	uint8_t type, strength, flags, words;
 	struct q_str canon; /* the gazetteer's name for it, or null */
 	int32_t link;	    /* the candidate whose entity it joins, or -1 */
@@ -86,7 +87,7 @@ struct ner {
 	const char *text;
 	struct q_name_tokens toks; /* of the sentence at hand */
 	uint32_t *wf;	      /* its tokens' word classes (q_gaz_word) */
-	unsigned char *known; /* … once looked up */
+	unsigned char *known; /* … once looked up (KNOWN_…) */
 	size_t wf_cap, known_cap;
 	size_t sentence;
 	size_t sentence_cands; /* candidates before this sentence */
@@ -136,21 +137,37 @@ static int is_word(const struct ner *n, size_t i)
 	return i < n->toks.count && tok(n, i)->kind == Q_NTOK_WORD;
 }
 
+/* What is known of a token, once looked up: its classes, and whether it
+ * is a common word. */
+#define KNOWN_WF 0x01
+#define KNOWN_COMMON 0x02
+#define IS_COMMON 0x04
+
 /* The gazetteer classes of word token i, looked up once (a separate
- * array says which are known: the top byte of a class is in use). */
+ * array says which are known: every bit of a class is in use). */
 static uint32_t wf(struct ner *n, size_t i)
 {
 	if (!is_word(n, i))
 		return 0;
-	if (!n->known[i]) {
+	if (!(n->known[i] & KNOWN_WF)) {
 		n->wf[i] = q_gaz_word(n->gaz, tok_s(n, i), tok_n(n, i));
-		n->known[i] = 1;
+		n->known[i] |= KNOWN_WF;
 	}
 	return n->wf[i];
 }
 
-/* A common word, or the plural of one ("Officials", "Agencies"). */
+static int common_(struct ner *n, size_t i);
+
+/* A common word, or the plural of one ("Officials", "Agencies"), looked
+ * up once. */
 static int common(struct ner *n, size_t i)
+{
+	if (!(n->known[i] & KNOWN_COMMON))
+		n->known[i] |= KNOWN_COMMON | (common_(n, i) ? IS_COMMON : 0);
+	return (n->known[i] & IS_COMMON) != 0;
+}
+
+static int common_(struct ner *n, size_t i)
 {
 	if (tok(n, i)->flags & Q_TOKF_ALLCAPS)
 		return 0; /* "US", "WHO": capitals make a name of a word */
@@ -220,16 +237,40 @@ static size_t gaz_match(struct ner *n, size_t i, int titlecase,
 {
 	char key[160];
 	size_t len, most = Q_GW_NAME_TOKENS(wf(n, i));
+	if (!most && (tok(n, i)->flags & Q_TOKF_DOTTED) && tok_n(n, i) + 1 < sizeof(key) &&
+	    tok_s(n, i)[tok_n(n, i) - 1] != '.') {
+		memcpy(key, tok_s(n, i), tok_n(n, i));
+		key[tok_n(n, i)] = '.';
+		most = Q_GW_NAME_TOKENS(q_gaz_word(n->gaz, key, tok_n(n, i) + 1)) ? 1 : 0;
+	}
 	if (most > n->toks.count - i)
 		most = n->toks.count - i;
+	if (!most)
+		return 0;
+	/* One key for the most tokens: the keys of fewer are its prefixes. */
+	size_t ends[Q_GW_NAME_TOKENS_MAX];
+	q_gaz_key_ends(n->text, tok(n, i), most, titlecase, key, sizeof(key), ends);
 	for (size_t m = most; m > 0; m--) {
-		len = q_gaz_key(n->text, tok(n, i), m, titlecase, key, sizeof(key));
-		/* A name ends at a word's end: not "Congo" of "Congo-Kinshasa…". */
+		const struct q_name_token *last = tok(n, i + m - 1);
+		len = ends[m - 1];
+		/* A name ends at a word's end: not "Congo" of "Congo-Kinshasa…";
+		 * nor on punctuation but a period or an "'s" ("St. John's"), nor
+		 * on a short lowercase word ("the", "of"). */
 		if (!len || (i + m < n->toks.count && tok(n, i + m)->kind == Q_NTOK_WORD &&
-			     !(tok(n, i + m)->flags & Q_TOKF_SPACE)))
+			     !(tok(n, i + m)->flags & Q_TOKF_SPACE)) ||
+		    (m > 1 && ((last->kind == Q_NTOK_PUNCT && n->text[last->start] != '.' &&
+				!(last->flags & Q_TOKF_POSS)) ||
+			       ((last->flags & Q_TOKF_LOWER) && last->end - last->start <= 3))))
 			continue;
 		if ((*name = q_gaz_name(n->gaz, key, len)) != NULL)
 			return m;
+		/* "U.S" written without its last period */
+		if (m == 1 && (tok(n, i)->flags & Q_TOKF_DOTTED) && key[len - 1] != '.' &&
+		    len + 1 < sizeof(key)) {
+			key[len] = '.';
+			if ((*name = q_gaz_name(n->gaz, key, len + 1)) != NULL)
+				return m;
+		}
 	}
 	return 0;
 }
@@ -355,6 +396,14 @@ static int push_elem(struct chunk *c, size_t t0, size_t t1, const struct q_gaz_n
 	return 1;
 }
 
+/* "Inc", "Ltd", "LLC", "Corp", "Co": a company's suffix. */
+static int is_company_suffix(const struct ner *n, size_t i)
+{
+	return tok_is(n, i, "Inc") || tok_is(n, i, "Ltd") || tok_is(n, i, "LLC") ||
+	       tok_is(n, i, "Corp") || tok_is(n, i, "Co") || tok_is(n, i, "L.P.") ||
+	       tok_is(n, i, "LP") || tok_is(n, i, "PLC") || tok_is(n, i, "plc");
+}
+
 /* Extends a chunk from its first element at i (m tokens). */
 static void scan_chunk(struct ner *n, size_t i, size_t m, const struct q_gaz_name *g,
 		       struct chunk *c)
@@ -404,6 +453,17 @@ static void scan_chunk(struct ner *n, size_t i, size_t m, const struct q_gaz_nam
 			push_elem(c, j, j + 1, NULL, 0, 0);
 			j++;
 			continue;
+		}
+		/* "Google, Inc.": a company's suffix after a comma. */
+		if (tok_is(n, j, ",") && is_company_suffix(n, j + 1) && !last->conn &&
+		    (tok(n, j + 1)->flags & Q_TOKF_SPACE)) {
+			push_elem(c, j, j + 1, NULL, ',', 0);
+			push_elem(c, j + 1, j + 2, NULL, 0, 0);
+			j += 2;
+			if (tok_is(n, j, ".") && !(tok(n, j)->flags & Q_TOKF_SPACE) &&
+			    (wf(n, j - 1) & Q_GW_ABBREV))
+				c->e[c->n - 1].t1 = (uint32_t)++j;
+			break;
 		}
 		int conn = 0;
 		if (tok_is(n, j, "of") && of_joins(n, c, j, 0))
@@ -650,6 +710,8 @@ static int push_cand(struct ner *n, const struct chunk *c, struct piece p, int t
 	cd->bstart = cd->core = elem_start(n, first);
 	cd->bend = elem_end(n, last);
 	cd->sentence = (uint32_t)n->sentence;
+	cd->t0 = first->t0;
+	cd->t1 = last->t1;
 	cd->first = tok(n, first->t0)->start;
 	cd->first_end = tok(n, first->t0)->end;
 	cd->last = tok(n, last->t1 - 1)->start;
@@ -667,6 +729,14 @@ static int push_cand(struct ner *n, const struct chunk *c, struct piece p, int t
 		cd->words += !c->e[k].conn;
 	if (p.b - p.a == 1 && first->gaz)
 		cd->canon = first->gaz->canon;
+	/* "U.S. Department of State" is the State Department. */
+	if (type == Q_ENT_ORG && p.b - p.a >= 2 && last->gaz && last->gaz->type == Q_ENT_ORG) {
+		size_t k = p.a;
+		while (k + 1 < p.b && is_place(&c->e[k]))
+			k++;
+		if (k + 1 == p.b)
+			cd->canon = last->gaz->canon;
+	}
 	/* An organisation's key leaves out the country before it. */
 	if (type == Q_ENT_ORG || type == Q_ENT_EVENT || type == Q_ENT_LAW) {
 		size_t k = p.a;
@@ -680,6 +750,16 @@ static int push_cand(struct ner *n, const struct chunk *c, struct piece p, int t
 	    tok(n, t0 - 1)->kind == Q_NTOK_NUMBER && tok_n(n, t0 - 1) == 4 &&
 	    tok_is(n, t0 - 2, "the"))
 		cd->bstart = tok(n, t0 - 1)->start;
+	/* "bin Laden", "al-Sadr": a particle before a person's name alone
+	 * (after another name it joined the chunk already). */
+	if ((type == Q_ENT_PERSON || type == Q_ENT_MISC) && p.b - p.a == 1 && t0 >= 1) {
+		size_t k = (tok(n, t0 - 1)->flags & Q_TOKF_HYPHEN) && t0 >= 2 ? t0 - 2 : t0 - 1;
+		if (is_word(n, k) && (tok(n, k)->flags & Q_TOKF_LOWER) && (wf(n, k) & Q_GW_PARTICLE) &&
+		    (k == t0 - 1 ? (tok(n, t0)->flags & Q_TOKF_SPACE) != 0
+				 : !(tok(n, t0)->flags & Q_TOKF_SPACE)) &&
+		    k > 0 && !nameish(n, k - 1))
+			cd->bstart = tok(n, k)->start;
+	}
 	if (index_cand(n, ci, c, p))
 		return Q_ENOMEM;
 	if ((flags & C_ACRONYM) && initials_acronym(n, ci))
@@ -746,6 +826,212 @@ static uint32_t head_after(struct ner *n, size_t i)
 	return 0;
 }
 
+/*
+ * Does a piece no list knows have the shape of a person's name?  2 with a
+ * middle initial ("Frederic S. Mishkin"), 1 when its words are single
+ * capitalised words joined by nothing but a particle ("Usman Shaukat",
+ * "Ahmed al-Tayeb"), 0 otherwise: no word with a digit, none in
+ * capitals, none like "iPhone" or "PowerPC" ("McDonald" is a name).
+ */
+static int person_words(struct ner *n, const struct chunk *c, struct piece p)
+{
+	int initial = 0;
+	for (size_t k = p.a; k < p.b; k++) {
+		const struct elem *e = &c->e[k];
+		if (e->conn) {
+			if (e->conn != 'p')
+				return 0;
+			continue;
+		}
+		const struct q_name_token *t = tok(n, e->t0);
+		if (e->gaz || (t->flags & (Q_TOKF_DIGIT | Q_TOKF_ALLCAPS | Q_TOKF_ADDRESS)) ||
+		    !(t->flags & Q_TOKF_CAP))
+			return 0;
+		if ((t->flags & Q_TOKF_MIXED) && !(tok_n(n, e->t0) > 3 && tok_s(n, e->t0)[0] == 'M' &&
+						    tok_s(n, e->t0)[1] == 'c'))
+			return 0;
+		if (t->flags & Q_TOKF_INITIAL) {
+			if (k == p.a || k == p.b - 1)
+				return 0;
+			initial = 1;
+		}
+	}
+	return initial ? 2 : 1;
+}
+
+/* The type an apposition after a name gives it, or -1: "X, who …", "X,
+ * 45,", "X, a spokesman for …", "X, the country's largest bank", "X, a
+ * town in …" — the last noun of a role, an organisation or a place
+ * before a preposition or a punctuation mark decides. */
+static int apposition_after(struct ner *n, size_t after)
+{
+	if (!tok_is(n, after, ","))
+		return -1;
+	size_t k = after + 1;
+	if (tok_is(n, k, "who") || tok_is(n, k, "whose"))
+		return Q_ENT_PERSON;
+	if (k < n->toks.count && tok(n, k)->kind == Q_NTOK_NUMBER && tok_n(n, k) == 2 &&
+	    tok(n, k)->letters == 0 && tok_s(n, k)[0] >= '2' && tok_is(n, k + 1, ","))
+		return Q_ENT_PERSON; /* an age */
+	if (!tok_is(n, k, "a") && !tok_is(n, k, "an") && !tok_is(n, k, "the"))
+		return -1;
+	int type = -1;
+	for (size_t m = k + 1; m < n->toks.count && m < k + 7; m++) {
+		if (tok(n, m)->flags & Q_TOKF_POSS)
+			continue;
+		if (!is_word(n, m) || !(tok(n, m)->flags & Q_TOKF_LOWER))
+			break;
+		uint32_t w = wf(n, m);
+		if (w & Q_GW_LOC_BEFORE || tok_is(n, m, "of") || tok_is(n, m, "for") ||
+		    tok_is(n, m, "at") || tok_is(n, m, "on") || tok_is(n, m, "with") ||
+		    tok_is(n, m, "and") || tok_is(n, m, "that") || tok_is(n, m, "which") ||
+		    tok_is(n, m, "who") || tok_is(n, m, "to"))
+			break;
+		if (w & Q_GW_PERSON_BEFORE)
+			type = Q_ENT_PERSON;
+		else if (w & Q_GW_ORG_NOUN)
+			type = Q_ENT_ORG;
+		else if (w & Q_GW_GPE_NOUN)
+			type = Q_ENT_GPE;
+	}
+	return type;
+}
+
+/* The type a possessive after a name gives it, or -1: "Smith's wife",
+ * "GM's shares", "GM's European sales". */
+static int possessive_after(struct ner *n, size_t after)
+{
+	if (after >= n->toks.count || !(tok(n, after)->flags & Q_TOKF_POSS))
+		return -1;
+	for (size_t m = after + 1; m < n->toks.count && m < after + 3; m++) {
+		if (!is_word(n, m) || !(tok(n, m)->flags & Q_TOKF_LOWER))
+			return -1;
+		uint32_t w = wf(n, m);
+		if (w & Q_GW_PERSON_POSS)
+			return Q_ENT_PERSON;
+		if (w & Q_GW_ORG_POSS)
+			return Q_ENT_ORG;
+	}
+	return -1;
+}
+
+/* A U.S. postal code ("KS", "CA"): a place only after a place and a
+ * comma ("Lawrence, KS"), as the gazetteers leave them out. */
+static int postal_code(const struct ner *n, size_t i)
+{
+	static const char codes[] = "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME "
+				    "MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI "
+				    "SC SD TN TX UT VT VA WA WV WI WY PR GU ";
+	if (i >= n->toks.count || tok_n(n, i) != 2 || !(tok(n, i)->flags & Q_TOKF_ALLCAPS))
+		return 0;
+	const char *s = tok_s(n, i);
+	for (const char *c = codes; *c; c += 3)
+		if (c[0] == s[0] && c[1] == s[1])
+			return 1;
+	return 0;
+}
+
+static int after_place_comma(const struct ner *n, size_t i)
+{
+	return i >= 2 && tok_is(n, i - 1, ",") && is_word(n, i - 2) &&
+	       (tok(n, i - 2)->flags & Q_TOKF_CAP) && !(tok(n, i - 2)->flags & Q_TOKF_ALLCAPS);
+}
+
+/* "Miramar, Florida" (a place and the state or country it is in, which
+ * ends the list if there is one): a place. */
+static int place_after(struct ner *n, size_t after)
+{
+	const struct q_gaz_name *g;
+	size_t m;
+	if (tok_is(n, after, ",") && postal_code(n, after + 1) &&
+	    (after + 2 >= n->toks.count || !(tok(n, after + 2)->flags & Q_TOKF_CAP)))
+		return 1; /* "Lawrence, KS" */
+	if (!tok_is(n, after, ",") || after + 1 >= n->toks.count ||
+	    !(tok(n, after + 1)->flags & Q_TOKF_CAP) || !(m = gaz_match(n, after + 1, 0, &g)) ||
+	    g->type != Q_ENT_GPE)
+		return 0;
+	size_t k = after + 1 + m;
+	if (k < n->toks.count && ((tok(n, k)->flags & Q_TOKF_POSS) || tok_is(n, k, "and") ||
+				  tok_is(n, k, "or") || is_word(n, k)))
+		return 0;
+	return !(tok_is(n, k, ",") && k + 1 < n->toks.count && (tok(n, k + 1)->flags & Q_TOKF_CAP));
+}
+
+
+/* "Jr.", "Sr.", "II", "III": after a name, never one by themselves. */
+static int suffix_word(struct ner *n, const struct elem *e)
+{
+	if (e->gaz)
+		return 0;
+	return tok_is(n, e->t0, "Jr") || tok_is(n, e->t0, "Sr") ||
+	       ((tok(n, e->t0)->flags & Q_TOKF_ALLCAPS) && tok(n, e->t0)->letters <= 4 &&
+		strspn(tok_s(n, e->t0), "IVX") == tok_n(n, e->t0));
+}
+
+/* A word in capitals is taken for an organisation ("NATO", "the FBI"),
+ * but not a count of things ("an RFP", "each SUV"), a model or a grade
+ * ("ISO 6400", "SX40"), nor a numeral ("VII"). */
+static int acronym_type(struct ner *n, const struct elem *e, size_t before, size_t after)
+{
+	static const char *const counted[] = {"a", "an", "another", "each", "every", "any", "no"};
+	if (postal_code(n, e->t0) && after_place_comma(n, e->t0) &&
+	    (after >= n->toks.count || !(tok(n, after)->flags & Q_TOKF_CAP)))
+		return Q_ENT_GPE;
+	if ((tok(n, e->t0)->flags & Q_TOKF_DIGIT) || suffix_word(n, e) ||
+	    (after < n->toks.count && tok(n, after)->kind == Q_NTOK_NUMBER &&
+	     (tok(n, after)->flags & Q_TOKF_SPACE)))
+		return Q_ENT_MISC;
+	for (size_t k = 0; before > 0 && k < sizeof(counted) / sizeof(counted[0]); k++)
+		if (tok_is_(n, before - 1, counted[k], strlen(counted[k])))
+			return Q_ENT_MISC;
+	return Q_ENT_ORG;
+}
+
+/*
+ * Does a word end as family names of many languages do, and place names
+ * seldom: "Medvedev", "Kowalski", "Tkachenko", "Popescu", "Djokovic",
+ * "Rodriguez", "Berlusconi", "Papadopoulos", "Erdogan" is none.
+ */
+static int surname_ending(const char *s, size_t len)
+{
+#define E(s) {s, sizeof(s) - 1}
+	static const struct {
+		const char *s;
+		size_t n;
+	} endings[] = {
+		E("ov"), E("ova"), E("ev"), E("eva"), E("sky"), E("ski"), E("ska"), E("skiy"),
+		E("skaya"), E("enko"), E("chuk"), E("escu"), E("ovic"), E("evic"), E("vich"),
+		E("wicz"), E("witz"), E("ez"), E("ini"), E("elli"), E("etti"), E("ucci"),
+		E("oni"), E("opoulos"), E("akis"), E("idis"), E("oglu"), E("sson"), E("shvili"),
+		E("dze"), E("jee"), E("ovski"), E("ovsky"),
+	};
+#undef E
+	if (len < 5 || len > 40)
+		return 0;
+	for (size_t k = 0; k < sizeof(endings) / sizeof(endings[0]); k++) {
+		size_t m = endings[k].n;
+		if (len > m + 2 && s[len - 1] == endings[k].s[m - 1] &&
+		    memcmp(s + len - m, endings[k].s, m) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Initials written together, before a name: "W.H.S.", "J.R." (each part
+ * one capital). */
+static int initials(struct ner *n, const struct elem *e)
+{
+	const char *s = tok_s(n, e->t0);
+	size_t len = tok_n(n, e->t0);
+	if (e->gaz || e->t1 - e->t0 != 1 || !(tok(n, e->t0)->flags & Q_TOKF_DOTTED) || len < 4 ||
+	    s[len - 1] != '.')
+		return 0;
+	for (size_t i = 0; i < len; i += 2)
+		if (!(s[i] >= 'A' && s[i] <= 'Z') || s[i + 1] != '.')
+			return 0;
+	return 1;
+}
+
 /* Classifies a piece and adds its candidate. */
 static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 {
@@ -758,7 +1044,7 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 		words++;
 		if (e->gaz)
 			places++;
-		else if (tok(n, e->t0)->flags & Q_TOKF_ALLCAPS)
+		else if ((tok(n, e->t0)->flags & (Q_TOKF_ALLCAPS | Q_TOKF_DOTTED)) == Q_TOKF_ALLCAPS)
 			allcaps++;
 		if (!e->gaz && (tok(n, e->t0)->flags & Q_TOKF_MIXED))
 			mixed++;
@@ -791,23 +1077,41 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 	int person_shaped = words >= 2 && words <= 5 && allcaps == 0 &&
 			    (!first->gaz || (first->t1 - first->t0 == 1 &&
 					     (wf(n, first->t0) & Q_GW_GIVEN)));
+	/* A place that is a given name too opens a person's name only before
+	 * names: "Georgia Tech" is none. */
+	if (person_shaped && first->gaz && plain > 0)
+		person_shaped = 0;
 	if (person_shaped) {
 		uint32_t f0 = wf(n, first->t0);
 		if ((f0 & Q_GW_GIVEN) || (tok(n, first->t0)->flags & Q_TOKF_INITIAL) ||
+		    initials(n, first) ||
 		    ((lw & Q_GW_SURNAME) && !(lw & Q_GW_COMMON)) ||
 		    ((f0 & Q_GW_SURNAME_FIRST) && !common(n, first->t0) && words <= 3 && plain == 0))
 			return push_cand(n, c, p, Q_ENT_PERSON, n->titlecase ? S_WEAK : S_CUE, 0);
+		if (!first->gaz && !n->titlecase) {
+			int shape = person_words(n, c, p);
+			if (shape == 2)
+				return push_cand(n, c, p, Q_ENT_PERSON,
+						 shape == 2 ? S_CUE : S_DEFAULT, 0);
+		}
 	}
 	/* A place and names: "China Daily", "Texas Instruments" (plain words
 	 * after a place were cut off before). */
 	if (places && words >= 2)
 		return push_cand(n, c, p, Q_ENT_ORG, n->titlecase ? S_WEAK : S_DEFAULT, 0);
+	/* Some heads alone inside a sentence name the body or the law of the
+	 * context: "the Navy", "Parliament", "the Constitution". */
+	if (single && !weak_spot && !(tok(n, first->t0)->flags & Q_TOKF_ALLCAPS) &&
+	    (fw & Q_GW_ALONE) && (fw & HEADS))
+		return push_cand(n, c, p, type_of_head(fw), S_DEFAULT, 0);
 	if (plain == words)
 		return 0; /* "Fight Tonight", "Breaking News" */
 	if (single) {
 		uint32_t w = wf(n, first->t0);
 		if (tok(n, first->t0)->flags & Q_TOKF_ALLCAPS)
-			type = Q_ENT_ORG, flags = C_ACRONYM;
+			type = acronym_type(n, first, before, after), flags = C_ACRONYM;
+		else if (place_after(n, after))
+			type = Q_ENT_GPE, strength = S_CUE; /* "Lawrence, KS" */
 		else if ((w & Q_GW_SURNAME) && !(w & Q_GW_COMMON))
 			type = Q_ENT_PERSON, strength = S_CUE;
 		else if ((w & Q_GW_GIVEN) && !(w & Q_GW_COMMON))
@@ -820,15 +1124,35 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 				      : 0;
 		uint32_t nw = wf(n, after);
 		uint32_t ha = head_after(n, after);
+		int ap;
 		if ((pw & Q_GW_PERSON_BEFORE) ||
 		    (pw == 0 && before > 0 && is_word(n, before - 1) &&
 		     (tok(n, before - 1)->flags & Q_TOKF_LOWER) &&
 		     q_has_role_word(tok_s(n, before - 1), tok_n(n, before - 1))))
 			type = Q_ENT_PERSON, strength = S_CUE;
 		else if ((nw & Q_GW_PERSON_AFTER) && (tok(n, after)->flags & Q_TOKF_LOWER))
-			type = Q_ENT_PERSON, strength = words >= 2 ? S_CUE : S_DEFAULT;
+			type = Q_ENT_PERSON, strength = S_CUE;
+		else if ((tok_is(n, after, "and") && (tok_is(n, after + 1, "I") || tok_is(n, after + 1, "me"))) ||
+			 (before >= 2 && tok_is(n, before - 1, "and") &&
+			  (tok_is(n, before - 2, "I") || tok_is(n, before - 2, "me"))))
+			type = Q_ENT_PERSON, strength = S_CUE; /* "Peder and I" */
+		else if ((ap = apposition_after(n, after)) >= 0)
+			type = ap, strength = S_CUE;
+		else if (pw & Q_GW_ORG_NOUN)
+			type = Q_ENT_ORG, strength = S_CUE; /* "automaker GM" */
+		else if ((ap = possessive_after(n, after)) >= 0)
+			type = ap, strength = S_CUE;
+		else if ((pw & Q_GW_PERSON_AFTER) && (tok_is(n, before - 1, "said") ||
+						      tok_is(n, before - 1, "says")) &&
+			 (after >= n->toks.count || tok(n, after)->kind == Q_NTOK_PUNCT))
+			type = Q_ENT_PERSON, strength = S_CUE; /* "…," said Smith. */
 		else if (single && (nw & Q_GW_PERSON_OF) && before > 0 && tok_is(n, before - 1, "the"))
 			type = Q_ENT_PERSON, strength = S_CUE;
+		else if (after + 1 < n->toks.count && (tok(n, after)->flags & Q_TOKF_HYPHEN) &&
+			 tok_is(n, after + 1, "based"))
+			type = Q_ENT_GPE, strength = S_CUE; /* "Houston-based" */
+		else if (place_after(n, after))
+			type = Q_ENT_GPE, strength = S_CUE;
 		else if (ha && before > 0 && determiner(n, before - 1))
 			type = type_of_head(ha), strength = S_CUE;
 		else if (before >= 2 && tok_is(n, before - 1, "of") &&
@@ -839,6 +1163,8 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 			type = Q_ENT_GPE;
 		else if (before > 0 && determiner(n, before - 1))
 			type = Q_ENT_MISC;
+		else if (single && surname_ending(tok_s(n, first->t0), tok_n(n, first->t0)))
+			type = Q_ENT_PERSON;
 	}
 	/* Alone at the start of a sentence, or in a headline, a word proves
 	 * nothing: it stays only if a sure mention takes it in. */
@@ -851,15 +1177,6 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 
 /* ---- cutting chunks into pieces --------------------------------------- */
 
-/* "Jr.", "Sr.", "II", "III": after a name, never one by themselves. */
-static int suffix_word(struct ner *n, const struct elem *e)
-{
-	if (e->gaz)
-		return 0;
-	return tok_is(n, e->t0, "Jr") || tok_is(n, e->t0, "Sr") ||
-	       ((tok(n, e->t0)->flags & Q_TOKF_ALLCAPS) && tok(n, e->t0)->letters <= 4 &&
-		strspn(tok_s(n, e->t0), "IVX") == tok_n(n, e->t0));
-}
 
 /* The start of the personal name after the title at element k, or 0. */
 static size_t name_after_title(struct ner *n, const struct chunk *c, size_t k, size_t b)
@@ -917,6 +1234,52 @@ static int emit_run(struct ner *n, const struct chunk *c, size_t a, size_t b)
 	return a < b ? emit_piece(n, c, (struct piece){a, b, 0}) : 0;
 }
 
+/* "North", "Southern", "Upper", "Greater" … */
+static int compass_word(const struct ner *n, size_t i)
+{
+#define W(s) {s, sizeof(s) - 1}
+	static const struct {
+		const char *s;
+		size_t n;
+	} words[] = {
+		W("North"), W("South"), W("East"), W("West"), W("Northern"), W("Southern"),
+		W("Eastern"), W("Western"), W("Central"), W("Upper"), W("Lower"), W("Greater"),
+		W("Northeast"), W("Northwest"), W("Southeast"), W("Southwest"),
+		W("Northeastern"), W("Northwestern"), W("Southeastern"), W("Southwestern"),
+	};
+#undef W
+	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
+		if (tok_is_(n, i, words[k].s, words[k].n))
+			return 1;
+	return 0;
+}
+
+/* Nothing but titles and plain words ("Vice Chairman", "Ranking
+ * Member"), a suffix ("Jr.", "Inc.") or "I" with a verb ("I'm", "I've"):
+ * no name. */
+static int title_or_suffix_only(struct ner *n, const struct chunk *c, size_t a, size_t b)
+{
+	const char *s = tok_s(n, c->e[a].t0);
+	if (b - a == 1 && !c->e[a].gaz &&
+	    (suffix_word(n, &c->e[a]) || is_company_suffix(n, c->e[a].t0) ||
+	     (s[0] == 'I' && tok_n(n, c->e[a].t0) > 1 &&
+	      (s[1] == '\'' || (unsigned char)s[1] == 0xE2))))
+		return 1;
+	int titles = 0;
+	for (size_t k = a; k < b; k++) {
+		const struct elem *e = &c->e[k];
+		if (e->conn)
+			continue;
+		if (e->gaz)
+			return 0;
+		if (wf(n, e->t0) & Q_GW_TITLE)
+			titles++;
+		else if (!common(n, e->t0))
+			return 0;
+	}
+	return titles > 0;
+}
+
 static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
 {
 	/* A title in the piece: what precedes it is dropped, except names of
@@ -945,12 +1308,22 @@ static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
 	 * Iraq hands", "BBC Breaking News Alert"), unless a head makes the run
 	 * one name ("South Korean Ministry of …"); a place may open a name
 	 * ("China Daily"). */
+	/* "South Vietnam", "East Jerusalem": a compass point before a place is
+	 * part of its name. */
+	if (b - a == 2 && !c->e[a].gaz && !c->e[a].conn && is_place(&c->e[a + 1]) &&
+	    c->e[a + 1].gaz->type != Q_ENT_NORP && compass_word(n, c->e[a].t0))
+		return push_cand(n, c, (struct piece){a, b, 0}, c->e[a + 1].gaz->type,
+				 n->titlecase ? S_WEAK : S_GAZ, 0);
 	int org_of_names = c->e[b - 1].gaz && c->e[b - 1].gaz->type == Q_ENT_ORG &&
 			   all_names(c, a, b); /* "United Nations Office for the …" */
 	if (b - a >= 2 && !org_of_names && !head_of(n, c, (struct piece){a, b, 0})) {
 		size_t from = a;
 		for (size_t q = a; q < b; q++) {
-			if (!c->e[q].gaz || (q == a && is_place(&c->e[q])))
+			/* A common word of the gazetteer closing a name is no name
+			 * of its own there: "Random House", "Opera House". */
+			if (!c->e[q].gaz || (q == a && is_place(&c->e[q])) ||
+			    (q > a && c->e[q].t1 - c->e[q].t0 == 1 && common(n, c->e[q].t0) &&
+			     !c->e[q - 1].gaz && !c->e[q - 1].conn))
 				continue;
 			if ((q > from && emit_run(n, c, from, q)) ||
 			    emit_piece(n, c, (struct piece){q, q + 1, 0}))
@@ -961,8 +1334,10 @@ static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
 			return from < b ? emit_run(n, c, from, b) : 0;
 	}
 	/* A place before plain words: "Iran Cartoon association", "Houston
-	 * Consultant". */
-	if (b - a >= 2 && is_place(&c->e[a]) && !head_of(n, c, (struct piece){a, b, 0})) {
+	 * Consultant" (not before an organisation of the gazetteer: "U.S.
+	 * Department of State"). */
+	if (b - a >= 2 && is_place(&c->e[a]) && !org_of_names &&
+	    !head_of(n, c, (struct piece){a, b, 0})) {
 		size_t q = a + 1;
 		while (q < b && (c->e[q].conn || !common(n, c->e[q].t0)))
 			q++;
@@ -976,8 +1351,7 @@ static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
 		struct piece g = {a, a + 1, 0}, rest = {a + 1, b, 0};
 		return emit_piece(n, c, g) || emit_piece(n, c, rest) ? Q_ENOMEM : 0;
 	}
-	/* A title alone is nothing. */
-	if (b - a == 1 && !c->e[a].gaz && (wf(n, c->e[a].t0) & Q_GW_TITLE))
+	if (title_or_suffix_only(n, c, a, b))
 		return 0;
 	return emit_piece(n, c, (struct piece){a, b, 0});
 }
@@ -1037,6 +1411,57 @@ static int emit_headline(struct ner *n, const struct chunk *c)
 			return Q_ENOMEM;
 	}
 	return 0;
+}
+
+/* ---- lists --------------------------------------------------------------- */
+
+/* Do only a comma, "and", "or" or "&" stand between tokens a and b? */
+static int list_link(const struct ner *n, size_t a, size_t b)
+{
+	if (b <= a || b - a > 2)
+		return 0;
+	if (b - a == 2)
+		return tok_is(n, a, ",") && (tok_is(n, a + 1, "and") || tok_is(n, a + 1, "or"));
+	return tok_is(n, a, ",") || tok_is(n, a, "and") || tok_is(n, a, "or") || tok_is(n, a, "&");
+}
+
+static int list_class(int type)
+{
+	return type == Q_ENT_LOC ? Q_ENT_GPE : type;
+}
+
+/*
+ * Names in a list are of one kind: "Rumsfeld, Wolfowitz and Feith",
+ * "Alhambra, Altadena, Burbank": a name of no type, or one only weakly
+ * known, takes the type the surely typed names of its list agree on.
+ */
+static void type_lists(struct ner *n)
+{
+	struct cand *cs = n->cands.items;
+	size_t i = n->sentence_cands, end = n->cands.count;
+	while (i < end) {
+		size_t j = i + 1;
+		while (j < end && cs[j].t0 >= cs[j - 1].t1 && list_link(n, cs[j - 1].t1, cs[j].t0))
+			j++;
+		int type = -1, agree = 1, untyped = 0;
+		for (size_t k = i; k < j && j - i >= 2; k++) {
+			if (cs[k].type == Q_ENT_MISC && cs[k].strength <= S_DEFAULT) {
+				untyped = 1;
+				continue;
+			}
+			if (cs[k].strength < S_CUE || cs[k].type == Q_ENT_MISC)
+				continue;
+			int t = list_class(cs[k].type);
+			if (type >= 0 && t != type)
+				agree = 0;
+			type = t;
+		}
+		if (untyped && agree && type >= 0)
+			for (size_t k = i; k < j; k++)
+				if (cs[k].type == Q_ENT_MISC && cs[k].strength <= S_DEFAULT)
+					cs[k].type = (uint8_t)type, cs[k].strength = S_DEFAULT;
+		i = j;
+	}
 }
 
 /* ---- sentences --------------------------------------------------------- */
@@ -1123,6 +1548,15 @@ static int sentence_entities(struct ner *n, size_t si)
 	n->titlecase = title_case(n);
 	for (size_t i = 0; i < n->toks.count;) {
 		const struct q_gaz_name *g;
+		const struct q_name_token *t = tok(n, i);
+		/* Most tokens are lowercase words, which start nothing unless a
+		 * hyphen follows ("al-Qaeda"). */
+		if (t->kind != Q_NTOK_WORD ||
+		    (!(t->flags & (Q_TOKF_CAP | Q_TOKF_MIXED)) &&
+		     !(i + 1 < n->toks.count && (tok(n, i + 1)->flags & Q_TOKF_HYPHEN)))) {
+			i++;
+			continue;
+		}
 		size_t m = start_at(n, i, &g);
 		if (!m) {
 			i++;
@@ -1135,6 +1569,7 @@ static int sentence_entities(struct ner *n, size_t si)
 			return rc;
 		i = c.e[c.n - 1].t1;
 	}
+	type_lists(n);
 	return paren_acronyms(n);
 }
 

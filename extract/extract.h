@@ -142,6 +142,10 @@ extern const struct q_embedded q_gazetteer_files[];
 #define Q_GW_LOC_BEFORE 0x00080000u   /* "in", "near" */
 #define Q_GW_NOT_NAME 0x00100000u     /* "CEO", "GDP", "TV" */
 #define Q_GW_SURNAME_FIRST 0x00200000u /* written first: "Xi" of "Xi Jinping" */
+#define Q_GW_ORG_NOUN 0x00400000u     /* "automaker" in "automaker GM", "GM, the automaker" */
+#define Q_GW_ORG_POSS 0x00800000u     /* "shares" in "GM's shares" */
+#define Q_GW_PERSON_POSS 0x01000000u  /* "wife" in "Smith's wife" */
+#define Q_GW_ALONE 0x02000000u	      /* a head naming a body alone: "the Navy" */
 
 /* A name of the gazetteers: its type and the name its entity goes by. */
 struct q_gaz_name {
@@ -157,7 +161,8 @@ const struct q_gazetteer *q_gazetteer(void);
 uint32_t q_gaz_word(const struct q_gazetteer *g, const char *w, size_t n);
 /* In what q_gaz_word returns: the most tokens of a gazetteer name that
  * starts with the word (written in any case); 0 when none does. */
-#define Q_GW_NAME_TOKENS(classes) ((classes) >> 24)
+#define Q_GW_NAME_TOKENS(classes) ((classes) >> 26)
+#define Q_GW_NAME_TOKENS_MAX 63u
 /* A name by its key: its tokens joined as q_gaz_key joins them. */
 const struct q_gaz_name *q_gaz_name(const struct q_gazetteer *g,
 				    const char *key, size_t n);
@@ -169,6 +174,10 @@ const struct q_gaz_name *q_gaz_name(const struct q_gazetteer *g,
  */
 size_t q_gaz_key(const char *text, const struct q_name_token *tokens, size_t count,
 		 int titlecase, char *out, size_t cap);
+/* The same, and in ends[k] the length of the key of tokens[0..k] (a
+ * prefix of the whole key), 0 past what fits. */
+size_t q_gaz_key_ends(const char *text, const struct q_name_token *tokens, size_t count,
+		      int titlecase, char *out, size_t cap, size_t *ends);
 
 /* ---- acronyms (acronyms.c) ---------------------------------------------- */
 

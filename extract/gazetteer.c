@@ -5,7 +5,7 @@
  *   names   the key of a name (its tokens joined, see q_gaz_key) to its
  *           type and canonical name: "Republic of Korea" → GPE "South Korea"
  *   words   a lowercase word to its classes (Q_GW_…: given name, title,
- *           organisation head, common word …) and, in the top byte, the
+ *           organisation head, common word …) and, in the top six bits, the
  *           most tokens of a name starting with it, so that one lookup
  *           per capitalised word tells whether a name may start there
  *
@@ -58,7 +58,16 @@ static size_t lower(const char *w, size_t n, char *out, size_t cap)
 size_t q_gaz_key(const char *text, const struct q_name_token *tokens, size_t count,
 		 int titlecase, char *out, size_t cap)
 {
+	return q_gaz_key_ends(text, tokens, count, titlecase, out, cap, NULL);
+}
+
+size_t q_gaz_key_ends(const char *text, const struct q_name_token *tokens, size_t count,
+		      int titlecase, char *out, size_t cap, size_t *ends)
+{
 	size_t len = 0;
+	for (size_t k = 0; k < count; k++)
+		if (ends)
+			ends[k] = 0;
 	for (size_t k = 0; k < count; k++) {
 		const struct q_name_token *t = &tokens[k];
 		const char *w = text + t->start;
@@ -85,6 +94,8 @@ size_t q_gaz_key(const char *text, const struct q_name_token *tokens, size_t cou
 				c = (unsigned char)(c + 32);
 			out[len++] = (char)c;
 		}
+		if (ends)
+			ends[k] = len;
 	}
 	return len;
 }
@@ -118,10 +129,10 @@ static int add_word_info(struct q_gazetteer *g, const char *w, size_t n, uint32_
 	uint32_t old = (uint32_t)(uintptr_t)q_map_get(&g->words, low, len);
 	uint32_t most = Q_GW_NAME_TOKENS(old);
 	if (tokens > most)
-		most = tokens > 255 ? 255 : (uint32_t)tokens;
+		most = tokens > Q_GW_NAME_TOKENS_MAX ? Q_GW_NAME_TOKENS_MAX : (uint32_t)tokens;
 	/* A key already there is kept by the map: only a new one is copied. */
 	const char *key = old ? low : q_arena_strndup(&g->arena, low, len);
-	uint32_t v = (old & 0x00FFFFFFu) | cls | most << 24;
+	uint32_t v = (old & 0x03FFFFFFu) | cls | most << 26;
 	if (!key || q_map_put(&g->words, key, len, (void *)(uintptr_t)v))
 		return Q_ENOMEM;
 	return 0;
@@ -303,6 +314,10 @@ static int load_cues(struct q_gazetteer *g, const struct q_embedded *f)
 		{"person_of", Q_GW_PERSON_OF},
 		{"loc_before", Q_GW_LOC_BEFORE},
 		{"not_name", Q_GW_NOT_NAME},
+		{"org_noun", Q_GW_ORG_NOUN},
+		{"org_poss", Q_GW_ORG_POSS},
+		{"person_poss", Q_GW_PERSON_POSS},
+		{"alone", Q_GW_ALONE},
 	};
 	const char *p = f->data, *end = f->data + f->size, *line;
 	size_t len;

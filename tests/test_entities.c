@@ -88,19 +88,20 @@ static const struct q_acronym *acronym(const struct q_doc *doc, const char *sf)
 static struct q_name_tokens toks;
 static struct q_arena arena;
 
-/* The tokens of s; the arena holds them until release_tokens. */
+/* The tokens live in the arena: forgotten with it. */
+static void release_tokens(void)
+{
+	q_arena_release(&arena);
+	toks.items = NULL;
+	toks.count = toks.cap = 0;
+}
+
 static size_t tokenize(const char *s)
 {
 	toks.count = 0;
 	if (q_name_tokens_scan(&arena, s, 0, strlen(s), &toks))
 		return 0;
 	return toks.count;
-}
-
-static void release_tokens(void)
-{
-	q_arena_release(&arena);
-	toks = (struct q_name_tokens){0};
 }
 
 static int tok_eq(const char *s, size_t k, const char *want)
@@ -343,6 +344,135 @@ static void test_organisations_events_laws(void)
 	CHECK("gazetteer names inside a run stand alone", has_type(&d, "State Department", Q_ENT_ORG) &&
 								  has_type(&d, "Iraq", Q_ENT_GPE));
 	q_doc_release(&d);
+
+	if (extract(&d, "Lunch at McDonald's in St. John's was fine.\n"))
+		return;
+	CHECK("gazetteer names ending on \"'s\"", has_type(&d, "McDonald's", Q_ENT_ORG) &&
+							    has_type(&d, "St. John's", Q_ENT_GPE));
+	q_doc_release(&d);
+	if (extract(&d, "The book is out from Random House, and the House voted.\n"))
+		return;
+	CHECK("a common word of the gazetteer closing a name is part of it",
+	      has_type(&d, "Random House", Q_ENT_ORG) && mentioned(&d, "House") == entity(&d, "House of Representatives"));
+	q_doc_release(&d);
+}
+
+static void test_places_before_organisations(void)
+{
+	struct q_doc d;
+	if (extract(&d, "The complaint was filed with the U.S. Department of State, and the "
+			"State Department replied.\n"))
+		return;
+	const struct q_entity *e = mentioned(&d, "U.S. Department of State");
+	CHECK("a place before an organisation of the gazetteer is part of its name",
+	      e && e->type == Q_ENT_ORG && !mentioned(&d, "U.S.") && mentioned(&d, "State Department") == e);
+	q_doc_release(&d);
+}
+
+/* Names no list knows, typed by their shape or by the words around them. */
+static void test_context_cues(void)
+{
+	struct q_doc d;
+	if (extract(&d, "Voting were Narayana S. Kocherlakota and the staff. Officials met at "
+			"Georgia Tech on Monday.\n"))
+		return;
+	CHECK("a middle initial makes a person", has_type(&d, "Narayana S. Kocherlakota", Q_ENT_PERSON));
+	CHECK("a place that is a given name before a plain word is no person",
+	      !has_type(&d, "Georgia Tech", Q_ENT_PERSON));
+	q_doc_release(&d);
+
+	if (extract(&d, "The deal was signed by Tovarek, a spokesman for the group. Brellin, 54, "
+			"objected. Quorvex, the country's largest lender, agreed, and Zantivo, a "
+			"small town in the north, celebrated.\n"))
+		return;
+	CHECK("an apposition: a role", has_type(&d, "Tovarek", Q_ENT_PERSON));
+	CHECK("an apposition: an age", has_type(&d, "Brellin", Q_ENT_PERSON));
+	CHECK("an apposition: an organisation", has_type(&d, "Quorvex", Q_ENT_ORG));
+	CHECK("an apposition: a place", has_type(&d, "Zantivo", Q_ENT_GPE));
+	q_doc_release(&d);
+
+	if (extract(&d, "Shares of automaker Pelladyne fell, and Marvosk's shares rose. Tarrish's "
+			"wife was there. \"We are ready,\" said Ulbrecht. The Vostrin-based firm "
+			"moved to Halverton, Florida.\n"))
+		return;
+	CHECK("an organisation's noun before it", has_type(&d, "Pelladyne", Q_ENT_ORG));
+	CHECK("a possessive: an organisation's shares", has_type(&d, "Marvosk", Q_ENT_ORG));
+	CHECK("a possessive: a person's kin", has_type(&d, "Tarrish", Q_ENT_PERSON));
+	CHECK("\"said\" before a name", has_type(&d, "Ulbrecht", Q_ENT_PERSON));
+	CHECK("a place before \"-based\"", has_type(&d, "Vostrin", Q_ENT_GPE));
+	CHECK("a place before its state", has_type(&d, "Halverton", Q_ENT_GPE));
+	q_doc_release(&d);
+
+	if (extract(&d, "The case went to Grushenkov before the hearing, and the band played at "
+			"the Pellham Auditorium.\n"))
+		return;
+	CHECK("a family name's ending makes a person", has_type(&d, "Grushenkov", Q_ENT_PERSON));
+
+	CHECK("a hall, a theatre, a museum are places", has_type(&d, "Pellham Auditorium", Q_ENT_LOC));
+	q_doc_release(&d);
+
+	if (extract(&d, "A scene by W.H.S. Koerner hung there; Peder and I saw it, and Vantrell "
+			"resigned.\n"))
+		return;
+	CHECK("initials written together open a name", has_type(&d, "W.H.S. Koerner", Q_ENT_PERSON));
+	CHECK("\"X and I\"", has_type(&d, "Peder", Q_ENT_PERSON));
+	CHECK("a verb of people after a name", has_type(&d, "Vantrell", Q_ENT_PERSON));
+	q_doc_release(&d);
+
+	if (extract(&d, "The flag of South Vietnam flew in Vietnam and East Jerusalem. Cells look to "
+			"bin Laden, and al-Sadr said no.\n"))
+		return;
+	CHECK("a compass point before a place is part of its name",
+	      has_type(&d, "South Vietnam", Q_ENT_GPE) && has_type(&d, "Vietnam", Q_ENT_GPE) &&
+		      mentioned(&d, "East Jerusalem") && !mentioned(&d, "Jerusalem"));
+	CHECK("a particle before a family name alone", mentioned(&d, "bin Laden") && mentioned(&d, "al-Sadr") &&
+							       !mentioned(&d, "Laden") && !mentioned(&d, "Sadr"));
+	q_doc_release(&d);
+
+	if (extract(&d, "The store moved to Lawrence, KS and then out of the U.S for good.\n"))
+		return;
+	CHECK("a place before a postal code, and the code", has_type(&d, "Lawrence", Q_ENT_GPE) &&
+								     has_type(&d, "KS", Q_ENT_GPE));
+	CHECK("\"U.S\" without its last period", mentioned(&d, "U.S") == entity(&d, "United States"));
+	q_doc_release(&d);
+}
+
+static void test_lists_titles_suffixes(void)
+{
+	struct q_doc d;
+	if (extract(&d, "Rumsfeld, Wolfowitz and Feith staffed the office, and the tour went to "
+			"Paris, Vostrinac and Rome.\n"))
+		return;
+	CHECK("a list of people: its unknown names are people", has_type(&d, "Wolfowitz", Q_ENT_PERSON) &&
+								  has_type(&d, "Feith", Q_ENT_PERSON));
+	CHECK("a list of places: its unknown names are places", has_type(&d, "Vostrinac", Q_ENT_GPE));
+	q_doc_release(&d);
+
+	if (extract(&d, "The Vice Chairman spoke with the Ranking Member. John Conyers, Jr. agreed, "
+			"and I'm sure the agreement with Pelladyne, Inc. holds.\n"))
+		return;
+	CHECK("titles alone, a suffix alone, \"I'm\" are no names",
+	      !mentioned(&d, "Vice Chairman") && !mentioned(&d, "Ranking Member") && !mentioned(&d, "Jr.") &&
+		      !mentioned(&d, "I'm"));
+	CHECK("a company's suffix after a comma", has_type(&d, "Pelladyne, Inc.", Q_ENT_ORG));
+	q_doc_release(&d);
+
+	if (extract(&d, "The FBI opened a case, but an RFP and the ISO 6400 setting came later; "
+			"chapter VII applies.\n"))
+		return;
+	CHECK("capitals: an organisation", has_type(&d, "Federal Bureau of Investigation", Q_ENT_ORG));
+	q_doc_release(&d);
+
+	if (extract(&d, "The bill angered the Navy, and Parliament cited the Constitution. "
+			"The Office was closed.\n"))
+		return;
+	CHECK("some heads alone name a body or a law", has_type(&d, "Navy", Q_ENT_ORG) &&
+							      has_type(&d, "Parliament", Q_ENT_ORG) &&
+							      has_type(&d, "Constitution", Q_ENT_LAW));
+	CHECK("others do not", !mentioned(&d, "Office"));
+	CHECK("capitals: not a thing counted, a grade or a numeral",
+	      !has_type(&d, "RFP", Q_ENT_ORG) && !has_type(&d, "ISO", Q_ENT_ORG) && !mentioned(&d, "VII"));
+	q_doc_release(&d);
 }
 
 static void test_not_names(void)
@@ -524,6 +654,9 @@ int main(void)
 	test_titles_and_people();
 	test_places();
 	test_organisations_events_laws();
+	test_places_before_organisations();
+	test_context_cues();
+	test_lists_titles_suffixes();
 	test_not_names();
 	test_acronyms();
 	test_headline_and_bylines();
