@@ -104,6 +104,11 @@ int q_output_array_end(struct q_output *out, struct q_error *err);
  * else. */
 int q_output_csv_from_json(struct q_output *out, const char *data, size_t len,
 			   const char *file, struct q_error *err);
+/* The records of a CSV table written straight as JSON or NDJSON text
+ * (q_csv_to_json); *declined when the output is another format, or the
+ * records might be quarry documents: then nothing was written. */
+int q_output_csv_records(struct q_output *out, const char *data, size_t len,
+			 const char *file, int *declined, struct q_error *err);
 /* Finishes the output (commit) or throws it away (commit == 0). */
 int q_output_close(struct q_output *out, int commit, struct q_error *err);
 

@@ -130,7 +130,11 @@ static int convert_file(const struct q_cmdline *cl, const char *path, struct q_o
 		return rc;
 	}
 	if (!rc && strcmp(from->name, "csv") == 0) {
-		rc = convert_csv(raw.data, raw.len, name, out, err);
+		/* Data records go straight to JSON text, documents by the tree. */
+		int declined;
+		rc = q_output_csv_records(out, raw.data, raw.len, name, &declined, err);
+		if (!rc && declined)
+			rc = convert_csv(raw.data, raw.len, name, out, err);
 		q_buf_release(&raw);
 		return rc;
 	}

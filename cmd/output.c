@@ -137,11 +137,13 @@ int q_output_array_end(struct q_output *o, struct q_error *err)
 	return rc;
 }
 
+/* The converters' flush: writes buf (o->buf, or a buffer of their own). */
 static int flush_csv(void *ctx, struct q_buf *buf, struct q_error *err)
 {
 	struct q_output *o = ctx;
-	(void)buf;
-	return flush(o, err);
+	int rc = buf->len ? q_atomic_write(&o->sink, buf->data, buf->len, err) : 0;
+	q_buf_reset(buf);
+	return rc;
 }
 
 int q_output_csv_from_json(struct q_output *o, const char *data, size_t len,
@@ -161,6 +163,21 @@ int q_output_csv_from_json(struct q_output *o, const char *data, size_t len,
 	o->opts.file = file;
 	o->values++;
 	int rc = q_csv_from_json(data, len, &o->opts, &o->buf, flush_csv, o, err);
+	return rc ? rc : flush(o, err);
+}
+
+int q_output_csv_records(struct q_output *o, const char *data, size_t len,
+			 const char *file, int *declined, struct q_error *err)
+{
+	int ndjson = strcmp(o->format->name, "ndjson") == 0;
+	*declined = 1;
+	if (o->values || (!ndjson && strcmp(o->format->name, "json") != 0))
+		return 0;
+	o->opts.file = file;
+	int rc = q_csv_to_json(data, len, &o->opts, ndjson, &o->buf, flush_csv, o, declined,
+			       err);
+	if (!*declined)
+		o->values++;
 	return rc ? rc : flush(o, err);
 }
 

@@ -110,6 +110,10 @@ int q_json_items_next(struct q_json_items *it, json_t **item, struct q_error *er
 int q_json_emit_element(json_t *value, const struct q_emit_opts *opts, size_t index,
 			struct q_buf *out, struct q_error *err);
 
+/* A string as the JSON writer writes it: quoted, UTF-8 as is, controls,
+ * '"' and '\\' escaped. */
+void q_json_put_string(struct q_buf *out, const char *s, size_t len);
+
 /* NDJSON: each value compact on its own line. */
 int q_ndjson_emit(json_t *value, const struct q_emit_opts *opts,
 		  struct q_buf *out, struct q_error *err);
@@ -256,6 +260,24 @@ size_t q_csv_reader_columns(const struct q_csv_reader *r);
 void q_csv_reader_free(struct q_csv_reader *r);
 
 /*
+ * CSV text straight to the JSON (pretty, or compact with opts->compact)
+ * or NDJSON text of its records, as the reader and the JSON writer would
+ * write them (a top-level array; nothing for blank input), without a
+ * json_t per record.  Large inputs are cut between rows into chunks that
+ * parse and render on q_threads() threads and are appended in order: the
+ * bytes, and the error (the first in the input, with its line), do not
+ * depend on the number of threads.  flush (may be NULL) is called as by
+ * q_csv_from_json.  On an error, out ends with the last record
+ * before it.  Nothing is written and *declined is set when a record might
+ * be a quarry document (a top-level column "schema"): the caller reads
+ * those with q_csv_reader.
+ */
+int q_csv_to_json(const char *data, size_t len, const struct q_emit_opts *opts, int ndjson,
+		  struct q_buf *out,
+		  int (*flush)(void *ctx, struct q_buf *out, struct q_error *err), void *ctx,
+		  int *declined, struct q_error *err);
+
+/*
  * Writer: the header is the union of the columns of every record that
  * q_csv_writer_learn saw (a first pass over the input), else those of the
  * first record put; a later record with a column the header lacks is then
@@ -281,8 +303,12 @@ void q_csv_writer_free(struct q_csv_writer *w);
  * values skipped), then each record is parsed, written and freed in turn.
  * A top-level array gives its elements as records, so do the arrays among
  * NDJSON values.  flush (may be NULL) is called whenever out holds 1 MiB
- * or more, to write it and reset it; memory then stays constant beyond the
- * input text.  Same table and warnings as q_csv_emit.
+ * or more, to write it and reset it, or with a buffer of the converter's
+ * own to write and reset after out; memory then stays constant beyond the
+ * input text.  Same table and warnings as q_csv_emit.  Large inputs are
+ * parsed in chunks of records on q_threads() threads, appended in order:
+ * the bytes, the warnings and the error do not depend on the number of
+ * threads.  On an error, out ends with the last row before it.
  */
 int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts,
 		    struct q_buf *out,

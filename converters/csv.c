@@ -45,6 +45,35 @@
 #define PIECE_MAX ((size_t)1 << 20)
 /* Input taken at once by the streaming reader. */
 #define READ_CHUNK ((size_t)64 << 10)
+/* Output gathered before the streaming conversions call flush. */
+#define FLUSH_AT ((size_t)1 << 20)
+
+/*
+ * Eight bytes at a time: a mask with the high bit of each byte of w that
+ * equals c (exact up to the first such byte, which is all callers use).
+ */
+#define ONES 0x0101010101010101ULL
+#define HIGHS 0x8080808080808080ULL
+
+static inline uint64_t bytes_equal(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+	return (x - ONES) & ~x & HIGHS;
+}
+
+/* The same, exact in every byte (for counting). */
+static inline uint64_t bytes_equal_exact(uint64_t w, unsigned char c)
+{
+	uint64_t x = w ^ (ONES * c);
+	return ~(((x & ~HIGHS) + ~HIGHS) | x) & HIGHS;
+}
+
+static inline uint64_t load8(const char *s)
+{
+	uint64_t w;
+	memcpy(&w, s, 8);
+	return w;
+}
 
 /* ---- the row layer ------------------------------------------------------- */
 
@@ -745,6 +774,23 @@ struct q_csv_reader {
 	int rc;
 };
 
+/* A data row fits the header: as many fields, valid UTF-8. */
+static int check_row(const struct shape *s, const struct q_csv_row *row, const char *file,
+		     struct q_error *err)
+{
+	if (row->count != s->ncols)
+		return q_error_set(err, Q_EDATA, file, row->line, 0, row->offset,
+				   "row has %zu field%s but the header has %zu",
+				   row->count, row->count == 1 ? "" : "s", s->ncols);
+	size_t bad;
+	for (size_t c = 0; c < row->count; c++)
+		if (!q_csv_utf8_valid(row->field[c], row->len[c], &bad))
+			return q_error_set(err, Q_EENCODING, file, row->line, 0,
+					   row->offset, "invalid UTF-8 in column '%s'",
+					   col_name(s, c));
+	return 0;
+}
+
 static int reader_row(void *ctx, const struct q_csv_row *row, struct q_error *err)
 {
 	struct q_csv_reader *r = ctx;
@@ -752,16 +798,9 @@ static int reader_row(void *ctx, const struct q_csv_row *row, struct q_error *er
 		r->have_header = 1;
 		return shape_from_row(&r->shape, row, r->file, err);
 	}
-	if (row->count != r->shape.ncols)
-		return q_error_set(err, Q_EDATA, r->file, row->line, 0, row->offset,
-				   "row has %zu field%s but the header has %zu",
-				   row->count, row->count == 1 ? "" : "s", r->shape.ncols);
-	size_t bad;
-	for (size_t c = 0; c < row->count; c++)
-		if (!q_csv_utf8_valid(row->field[c], row->len[c], &bad))
-			return q_error_set(err, Q_EENCODING, r->file, row->line, 0,
-					   row->offset, "invalid UTF-8 in column '%s'",
-					   col_name(&r->shape, c));
+	int rc = check_row(&r->shape, row, r->file, err);
+	if (rc)
+		return rc;
 	json_t *rec = record_of(&r->shape, row, r->file, err);
 	if (!rec)
 		return err->code ? err->code : Q_ENOMEM;
@@ -925,6 +964,616 @@ int q_csv_read(const char *data, size_t len, size_t *pos, const char *file,
 	return 0;
 }
 
+/*
+ * The text of a chunk (from byte skip) goes after out: when there is a
+ * flush, out is written and then the chunk's own buffer, without a copy;
+ * else it is appended to out.
+ */
+static int put_chunk(struct q_buf *out, struct q_buf *chunk, size_t skip,
+		     int (*flush)(void *ctx, struct q_buf *out, struct q_error *err), void *ctx,
+		     struct q_error *err)
+{
+	if (!flush || chunk->len - skip < (FLUSH_AT >> 4)) {
+		if (chunk->len > skip)
+			q_buf_append(out, chunk->data + skip, chunk->len - skip);
+		return flush && out->len >= FLUSH_AT ? flush(ctx, out, err) : 0;
+	}
+	int rc = out->len ? flush(ctx, out, err) : 0;
+	if (rc)
+		return rc;
+	if (skip) {
+		memmove(chunk->data, chunk->data + skip, chunk->len - skip);
+		chunk->len -= skip;
+	}
+	return flush(ctx, chunk, err);
+}
+
+/* ---- CSV straight to JSON text --------------------------------------------- */
+
+/*
+ * A table's records as JSON or NDJSON text written from the rows and the
+ * header's shape, with no json_t per record: the bytes are those that
+ * record_of and the JSON writer give (q_json_emit_element, q_ndjson_emit).
+ * What each node writes before its value (line break, indent, "key": ) is
+ * made once per header.  A record that cannot be built (a column and the
+ * columns below it both hold values) goes through record_of for its error.
+ */
+enum { MODE_PRETTY, MODE_COMPACT, MODE_NDJSON };
+
+struct render {
+	const struct shape *s;
+	int mode;
+	struct q_buf text;
+	size_t *pre_off, *pre_len;     /* node: before its value */
+	size_t *close_off, *close_len; /* node with children: its end */
+	size_t *parent;
+	int mixed; /* some column has columns below it */
+};
+
+static void render_release(struct render *rd)
+{
+	q_buf_release(&rd->text);
+	free(rd->pre_off);
+	free(rd->pre_len);
+	free(rd->close_off);
+	free(rd->close_len);
+	free(rd->parent);
+	memset(rd, 0, sizeof(*rd));
+}
+
+/* The line break and indent of the JSON writer at a depth. */
+static void put_newline(struct q_buf *out, int pretty, size_t depth)
+{
+	if (!pretty)
+		return;
+	q_buf_putc(out, '\n');
+	for (size_t i = 0; i < depth; i++)
+		q_buf_append(out, "  ", 2);
+}
+
+static int render_init(struct render *rd, const struct shape *s, int mode)
+{
+	size_t n = s->n ? s->n : 1;
+	int pretty = mode == MODE_PRETTY;
+	memset(rd, 0, sizeof(*rd));
+	rd->s = s;
+	rd->mode = mode;
+	q_buf_init(&rd->text, 0);
+	rd->pre_off = calloc(n, sizeof(size_t));
+	rd->pre_len = calloc(n, sizeof(size_t));
+	rd->close_off = calloc(n, sizeof(size_t));
+	rd->close_len = calloc(n, sizeof(size_t));
+	rd->parent = calloc(n, sizeof(size_t));
+	size_t *depth = calloc(n, sizeof(size_t));
+	if (!rd->pre_off || !rd->pre_len || !rd->close_off || !rd->close_len || !rd->parent ||
+	    !depth) {
+		free(depth);
+		return Q_ENOMEM;
+	}
+	/* Children come after their parent: one pass in id order sees every
+	 * parent's depth before its children's. */
+	for (size_t id = 0; id < s->n; id++) {
+		const struct node *nd = &s->nodes[id];
+		for (size_t k = nd->first; k; k = s->nodes[k].next) {
+			rd->parent[k] = id;
+			depth[k] = depth[id] + 1;
+		}
+		if (nd->col >= 0 && nd->nchildren)
+			rd->mixed = 1;
+	}
+	for (size_t id = 0; id < s->n; id++) {
+		const struct node *nd = &s->nodes[id];
+		/* The record is an element of the array (depth 1 in the JSON
+		 * writer), so a node of depth d is written at depth d + 1. */
+		rd->pre_off[id] = rd->text.len;
+		if (id) {
+			put_newline(&rd->text, pretty, depth[id] + 1);
+			if (!s->nodes[rd->parent[id]].array) {
+				q_json_put_string(&rd->text, s->keys.data + nd->key_off, nd->key_len);
+				q_buf_append(&rd->text, ": ", pretty ? 2 : 1);
+			}
+		}
+		rd->pre_len[id] = rd->text.len - rd->pre_off[id];
+		rd->close_off[id] = rd->text.len;
+		if (nd->nchildren) {
+			put_newline(&rd->text, pretty, depth[id] + 1);
+			q_buf_putc(&rd->text, nd->array ? ']' : '}');
+		}
+		rd->close_len[id] = rd->text.len - rd->close_off[id];
+	}
+	free(depth);
+	return rd->text.failed;
+}
+
+static void render_node(const struct render *rd, const unsigned char *below,
+			const struct q_csv_row *row, size_t id, struct q_buf *out)
+{
+	const struct node *n = &rd->s->nodes[id];
+	if (n->col >= 0 && !row->null[n->col]) {
+		q_json_put_string(out, row->field[n->col], row->len[n->col]);
+		return;
+	}
+	if (!n->nchildren || (n->col >= 0 && !below[id])) {
+		q_buf_append(out, "null", 4);
+		return;
+	}
+	q_buf_putc(out, n->array ? '[' : '{');
+	const char *text = rd->text.data;
+	for (size_t k = n->first; k; k = rd->s->nodes[k].next) {
+		if (k != n->first)
+			q_buf_putc(out, ',');
+		q_buf_append(out, text + rd->pre_off[k], rd->pre_len[k]);
+		render_node(rd, below, row, k, out);
+	}
+	q_buf_append(out, text + rd->close_off[id], rd->close_len[id]);
+}
+
+/*
+ * One record's text: for JSON "," (unless first) and the element's line
+ * break before it, for NDJSON a line break after it.  below[] is scratch of one byte per node: whether a cell below the
+ * node holds a value, which decides, where a column has columns below it,
+ * between null and an object.
+ */
+static int render_record(const struct render *rd, unsigned char *below,
+			 const struct q_csv_row *row, int first, const char *file,
+			 struct q_buf *out, struct q_error *err)
+{
+	const struct shape *s = rd->s;
+	if (rd->mixed) {
+		memset(below, 0, s->n);
+		for (size_t id = s->n; id-- > 1;)
+			if (below[id] || (s->nodes[id].col >= 0 && !row->null[s->nodes[id].col]))
+				below[rd->parent[id]] = 1;
+		for (size_t id = 1; id < s->n; id++) {
+			const struct node *n = &s->nodes[id];
+			if (n->col >= 0 && n->nchildren && !row->null[n->col] && below[id]) {
+				/* A conflict: record_of says which, as the reader does. */
+				json_t *rec = record_of(s, row, file, err);
+				json_decref(rec);
+				return err->code ? err->code
+						 : q_error_msg(err, Q_EINTERNAL, file, "no conflict");
+			}
+		}
+	}
+	if (rd->mode != MODE_NDJSON) {
+		if (!first)
+			q_buf_putc(out, ',');
+		put_newline(out, rd->mode == MODE_PRETTY, 1);
+	}
+	if (!s->nodes[0].nchildren)
+		q_buf_append(out, "{}", 2);
+	else
+		render_node(rd, below, row, 0, out);
+	if (rd->mode == MODE_NDJSON)
+		q_buf_putc(out, '\n');
+	if (out->failed)
+		return q_error_msg(err, out->failed, file,
+				   out->failed == Q_ETOOBIG ? "output exceeds the size limit"
+							    : "out of memory");
+	return 0;
+}
+
+/*
+ * Chunks of CSV text parse on their own only if they start between rows:
+ * this follows libcsv's states as csv.c drives it (strict, no space
+ * trimming, a quote inside an unquoted field kept) byte by byte, so that
+ * a cut falls only after a line feed that ends a row — never one inside a
+ * quoted field.  After a syntax error there is no further cut: the rest is
+ * one chunk, whose parse reports the error.
+ */
+enum { CUT_ROW, CUT_FIELD, CUT_UNQUOTED, CUT_QUOTED, CUT_QUOTE_END, CUT_STUCK };
+
+struct csv_cut {
+	const char *s;
+	size_t len, i;
+	long line; /* line of s[i] */
+	int state;
+	int rows;  /* a row has ended: the header is behind */
+};
+
+/* The first cut at or past `want`, or len when there is none. */
+static size_t csv_next_cut(struct csv_cut *cut, size_t want)
+{
+	const unsigned char *s = (const unsigned char *)cut->s;
+	size_t i = cut->i, len = cut->len;
+	long line = cut->line;
+	int st = cut->state;
+	while (i < len && st != CUT_STUCK) {
+		/* Runs of bytes that change nothing, eight at a time: in a
+		 * quoted field all but '"' (line feeds counted), in an unquoted
+		 * one all but ',', '"', CR and LF. */
+		if (st == CUT_QUOTED) {
+			for (; i + 8 <= len; i += 8) {
+				uint64_t w = load8((const char *)s + i);
+				uint64_t q = bytes_equal_exact(w, '"'), nl = bytes_equal_exact(w, '\n');
+				if (q) {
+					size_t k = (size_t)__builtin_ctzll(q);
+					line += __builtin_popcountll(nl & ((1ULL << k) - 1));
+					i += k >> 3;
+					break;
+				}
+				line += __builtin_popcountll(nl);
+			}
+		} else if (st == CUT_UNQUOTED) {
+			for (; i + 8 <= len; i += 8) {
+				uint64_t w = load8((const char *)s + i);
+				uint64_t m = bytes_equal(w, ',') | bytes_equal(w, '"') |
+					     bytes_equal(w, '\r') | bytes_equal(w, '\n');
+				if (m) {
+					i += (size_t)__builtin_ctzll(m) >> 3;
+					break;
+				}
+			}
+		}
+		if (i >= len)
+			break;
+		unsigned char c = s[i++];
+		if (st == CUT_QUOTED) {
+			if (c == '"')
+				st = CUT_QUOTE_END;
+			else if (c == '\n')
+				line++;
+			continue;
+		}
+		if (c == '\n' || c == '\r') {
+			cut->rows |= st != CUT_ROW;
+			st = CUT_ROW; /* ends the row (or a blank line) */
+			if (c == '\n') {
+				line++;
+				if (i >= want && cut->rows) {
+					cut->i = i;
+					cut->line = line;
+					cut->state = st;
+					return i;
+				}
+			}
+		} else if (c == ',') {
+			st = CUT_FIELD;
+		} else if (c == '"') {
+			st = st == CUT_UNQUOTED ? CUT_UNQUOTED : CUT_QUOTED;
+		} else {
+			st = st == CUT_QUOTE_END ? CUT_STUCK : CUT_UNQUOTED;
+		}
+	}
+	cut->i = len;
+	cut->line = line;
+	cut->state = st;
+	return len;
+}
+
+/*
+ * The rows of s[start..end) rendered into a buffer of the chunk's own,
+ * every record with its "," (the caller drops the first); the first chunk
+ * holds the header row, the last ends the input.  A chunk that is the
+ * whole input streams instead: into the caller's buffer, with the "["
+ * before the first record, flushed as it fills.
+ */
+struct csv_chunk {
+	const char *data;
+	size_t start, end;
+	long line;
+	int first, last;
+	const char *file;
+	const struct render *rd;
+	unsigned char *below;
+	struct q_buf out;
+	struct q_error err;
+	int rc;
+	size_t records;
+	int header_seen;
+	struct q_buf *stream; /* the caller's buffer, or NULL */
+	int (*flush)(void *ctx, struct q_buf *out, struct q_error *err);
+	void *flush_ctx;
+	size_t len;	   /* of the whole input */
+	size_t reached;	   /* where the chunk really ended */
+	long reached_line; /* the line there */
+};
+
+static int chunk_row(void *ctx, const struct q_csv_row *row, struct q_error *err)
+{
+	struct csv_chunk *c = ctx;
+	if (c->first && !c->header_seen) {
+		c->header_seen = 1; /* read already, for the shape */
+		return 0;
+	}
+	int rc = check_row(c->rd->s, row, c->file, err);
+	if (rc)
+		return rc;
+	if (!c->stream)
+		rc = render_record(c->rd, c->below, row, 0, c->file, &c->out, err);
+	else {
+		int first = c->records == 0;
+		if (first && c->rd->mode != MODE_NDJSON) {
+			/* "[" only with a record: an error before leaves nothing. */
+			size_t mark = c->stream->len;
+			q_buf_putc(c->stream, '[');
+			rc = render_record(c->rd, c->below, row, 1, c->file, c->stream, err);
+			if (rc)
+				c->stream->len = mark;
+		} else {
+			rc = render_record(c->rd, c->below, row, first, c->file, c->stream, err);
+		}
+		if (!rc && c->flush && c->stream->len >= FLUSH_AT)
+			rc = c->flush(c->flush_ctx, c->stream, err);
+	}
+	c->records += rc == 0;
+	return rc;
+}
+
+/* Feeds s[start..end) in the slices the streaming reader takes (64 KiB
+ * from the start of the input), so that libcsv sees the same pieces and
+ * every row its line and offset. */
+static int feed_range(struct q_csv_rows *rows, const char *data, size_t start, size_t end,
+		      struct q_error *err)
+{
+	while (start < end) {
+		size_t next = (start / READ_CHUNK + 1) * READ_CHUNK;
+		if (next > end)
+			next = end;
+		int rc = q_csv_rows_feed(rows, data + start, next - start, err);
+		if (rc)
+			return rc;
+		start = next;
+	}
+	return 0;
+}
+
+static void csv_chunk_run(void *ctx, void *task)
+{
+	struct csv_chunk *c = task;
+	struct q_csv_rows rows;
+	(void)ctx;
+	q_buf_reset(&c->out);
+	q_error_init(&c->err);
+	c->records = 0;
+	c->header_seen = 0;
+	q_csv_rows_init(&rows, c->file, NULL, chunk_row, c);
+	if (!c->first) {
+		/* Between rows at a line start: as the whole input's parser. */
+		rows.started = 1;
+		rows.line = rows.row_line = c->line;
+		rows.consumed = rows.row_offset = rows.line_offset = (long long)c->start;
+	}
+	int rc = feed_range(&rows, c->data, c->start, c->end, &c->err);
+	size_t at = c->end;
+	/* A cut that was a guess fell inside a row (a quoted line break), or
+	 * before the end of the header: the chunk goes on to the end of a
+	 * row, and the caller cuts again from there. */
+	while (!rc && !c->last &&
+	       (rows.parser.pstate != ROW_NOT_BEGUN || rows.nfields || (c->first && !c->header_seen))) {
+		const char *nl = memchr(c->data + at, '\n', c->len - at);
+		size_t next = nl ? (size_t)(nl - c->data) + 1 : c->len;
+		rc = feed_range(&rows, c->data, at, next, &c->err);
+		at = next;
+		c->last = at >= c->len;
+	}
+	if (!rc && c->last)
+		rc = q_csv_rows_finish(&rows, &c->err);
+	c->reached = at;
+	c->reached_line = rows.line;
+	q_csv_rows_release(&rows);
+	c->rc = rc;
+}
+
+/* A guess at a cut: the first line end at or past want. */
+static size_t csv_guess_cut(const char *s, size_t len, size_t want)
+{
+	if (want >= len)
+		return len;
+	const char *nl = memchr(s + want, '\n', len - want);
+	return nl ? (size_t)(nl - s) + 1 : len;
+}
+
+/* Line feeds in s[0..n). */
+static long count_lf(const char *s, size_t n)
+{
+	long lines = 0;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8)
+		lines += __builtin_popcountll(bytes_equal_exact(load8(s + i), '\n'));
+	for (; i < n; i++)
+		lines += s[i] == '\n';
+	return lines;
+}
+
+#define HEADER_READ (-1) /* stops the parse of the header alone */
+
+struct header {
+	struct shape *s;
+	const char *file;
+	int have;
+};
+
+static int header_row(void *ctx, const struct q_csv_row *row, struct q_error *err)
+{
+	struct header *h = ctx;
+	h->have = 1;
+	int rc = shape_from_row(h->s, row, h->file, err);
+	return rc ? rc : HEADER_READ;
+}
+
+/* The header's shape, from a parse that stops after it; *have = 0 when
+ * the input holds no row. */
+static int read_header(const char *data, size_t len, const char *file, struct shape *s,
+		       int *have, struct q_error *err)
+{
+	struct header h = {s, file, 0};
+	struct q_csv_rows rows;
+	q_csv_rows_init(&rows, file, NULL, header_row, &h);
+	int rc = feed_range(&rows, data, 0, len, err);
+	if (!rc)
+		rc = q_csv_rows_finish(&rows, err);
+	q_csv_rows_release(&rows);
+	*have = h.have;
+	return rc == HEADER_READ ? 0 : rc;
+}
+
+/* Whether a record may be a quarry document ("schema" a top-level column). */
+static int may_be_view(const struct shape *s)
+{
+	for (size_t k = s->n ? s->nodes[0].first : 0; k; k = s->nodes[k].next)
+		if (s->nodes[k].key_len == 6 && memcmp(s->keys.data + s->nodes[k].key_off, "schema", 6) == 0 &&
+		    s->nodes[k].col >= 0)
+			return 1;
+	return 0;
+}
+
+int q_csv_to_json(const char *data, size_t len, const struct q_emit_opts *opts, int ndjson,
+		  struct q_buf *out,
+		  int (*flush)(void *ctx, struct q_buf *out, struct q_error *err), void *ctx,
+		  int *declined, struct q_error *err)
+{
+	const char *file = opts && opts->file ? opts->file : "";
+	int mode = ndjson ? MODE_NDJSON : opts && opts->compact ? MODE_COMPACT : MODE_PRETTY;
+	struct shape shape;
+	struct render rd;
+	int have = 0;
+	*declined = 0;
+	shape_init(&shape);
+	memset(&rd, 0, sizeof(rd));
+	int rc = read_header(data, len, file, &shape, &have, err);
+	if (rc || !have)
+		goto done; /* nothing but blanks: no value, as from an empty JSON stream */
+	if (may_be_view(&shape)) {
+		*declined = 1;
+		goto done;
+	}
+	if (render_init(&rd, &shape, mode)) {
+		rc = q_error_msg(err, Q_ENOMEM, file, "out of memory");
+		goto done;
+	}
+	int threads = q_threads();
+	size_t chunk = q_chunk_bytes();
+	struct q_pool *pool = NULL;
+	size_t depth = 1;
+	if (threads > 1 && len / 2 >= chunk) {
+		depth = (size_t)threads + 2;
+		pool = q_pool_new(threads, depth, csv_chunk_run, NULL);
+	}
+	struct csv_chunk *chunks = calloc(depth, sizeof(*chunks));
+	unsigned char *below = calloc(depth, shape.n);
+	if (!chunks || !below) {
+		free(chunks);
+		free(below);
+		q_pool_free(pool);
+		rc = q_error_msg(err, Q_ENOMEM, file, "out of memory");
+		goto done;
+	}
+	/*
+	 * Cuts are guessed at line ends, and each chunk checks that its end
+	 * falls between rows; when one does not, the chunks after it are
+	 * dropped and the rest is cut by following libcsv's states (exact,
+	 * but slower than finding a line end).
+	 */
+	struct csv_cut cut = {data, len, 0, 1, CUT_ROW, 1};
+	size_t submitted = 0, taken = 0, records = 0, pos = 0;
+	long line = 1;
+	int more = 1, stop = 0, exact = 0;
+	if (!pool) {
+		/* One thread: the whole input as one chunk, streamed. */
+		struct csv_chunk *c = &chunks[0];
+		c->data = data;
+		c->file = file;
+		c->rd = &rd;
+		c->below = below;
+		c->start = 0;
+		c->end = len;
+		c->line = 1;
+		c->first = c->last = 1;
+		c->stream = out;
+		c->flush = flush;
+		c->flush_ctx = ctx;
+		csv_chunk_run(NULL, c);
+		records = c->records;
+		if ((rc = c->rc))
+			*err = c->err;
+		more = 0;
+	}
+	while (taken < submitted || (!stop && more)) {
+		while (!stop && more && submitted - taken < depth) {
+			struct csv_chunk *c = &chunks[submitted % depth];
+			c->data = data;
+			c->file = file;
+			c->rd = &rd;
+			c->below = below + (submitted % depth) * shape.n;
+			c->len = len;
+			c->start = pos;
+			c->line = line;
+			c->first = submitted == 0;
+			if (exact) {
+				c->end = csv_next_cut(&cut, pos + chunk);
+				line = cut.line;
+			} else {
+				c->end = csv_guess_cut(data, len, pos + chunk);
+				line += count_lf(data + pos, c->end - pos);
+			}
+			c->last = c->end >= len;
+			more = !c->last;
+			pos = c->end;
+			submitted++;
+			if (pool)
+				q_pool_submit(pool, c);
+			else
+				csv_chunk_run(NULL, c);
+		}
+		struct csv_chunk *c = pool ? q_pool_take(pool) : &chunks[taken % depth];
+		taken++;
+		if (stop)
+			continue;
+		if (c->records) {
+			size_t skip = 0;
+			if (!records && mode != MODE_NDJSON) {
+				q_buf_putc(out, '[');
+				skip = 1; /* the first record's "," */
+			}
+			records += c->records;
+			if (c->rc)
+				q_buf_append(out, c->out.data + skip, c->out.len - skip);
+			else if ((rc = put_chunk(out, &c->out, skip, flush, ctx, err)))
+				stop = 1;
+		}
+		if (c->rc) {
+			rc = c->rc;
+			*err = c->err;
+			stop = 1;
+		} else if (out->failed) {
+			stop = 1;
+		} else if (c->reached != c->end) {
+			/* The guess after c was wrong: what came after is void. */
+			pos = c->reached;
+			line = c->reached_line;
+			more = !c->last;
+			while (taken < submitted) {
+				if (pool)
+					q_pool_take(pool);
+				taken++;
+			}
+			exact = 1;
+			cut = (struct csv_cut){data, len, pos, line, CUT_ROW, 1};
+		}
+	}
+	q_pool_free(pool);
+	for (size_t k = 0; k < depth; k++)
+		q_buf_release(&chunks[k].out);
+	free(chunks);
+	free(below);
+	if (!rc && mode != MODE_NDJSON) {
+		if (!records)
+			q_buf_putc(out, '[');
+		else if (mode == MODE_PRETTY)
+			q_buf_putc(out, '\n');
+		q_buf_append(out, "]\n", 2);
+	}
+	if (!rc && out->failed)
+		rc = q_error_msg(err, out->failed, file,
+				 out->failed == Q_ETOOBIG ? "output exceeds the size limit"
+							  : "out of memory");
+done:
+	render_release(&rd);
+	shape_release(&shape);
+	return rc;
+}
+
 /* ---- the streaming writer ----------------------------------------------------- */
 
 /* Column names by hash, in first-seen order. */
@@ -937,13 +1586,16 @@ struct colmap {
 	size_t nslots;
 };
 
-static uint32_t hash_bytes(const char *s, size_t len)
+#define HASH_START 2166136261u
+
+/* FNV-1a, carried on from h: a path's hash grows with it. */
+static uint32_t hash_more(uint32_t h, const char *s, size_t len)
 {
-	uint32_t h = 2166136261u;
 	for (size_t i = 0; i < len; i++)
 		h = (h ^ (unsigned char)s[i]) * 16777619u;
 	return h;
 }
+
 
 static long colmap_find(const struct colmap *m, const char *s, size_t len, uint32_t h)
 {
@@ -1041,6 +1693,8 @@ struct q_csv_writer {
 	struct shape shape; /* of the header, to check what reads back */
 	struct loss numbers, booleans, differ, skipped, ambiguous;
 	size_t learn_index;
+	size_t rows;  /* records written as rows (the header comes before the first) */
+	int borrowed; /* a fork: file, cols and shape belong to another writer */
 };
 
 struct q_csv_writer *q_csv_writer_new(const struct q_emit_opts *opts)
@@ -1063,12 +1717,14 @@ void q_csv_writer_free(struct q_csv_writer *w)
 {
 	if (!w)
 		return;
-	colmap_release(&w->cols);
+	if (!w->borrowed) {
+		colmap_release(&w->cols);
+		shape_release(&w->shape);
+		free(w->file);
+	}
 	free(w->cells);
 	free(w->stamp);
 	q_buf_release(&w->path);
-	shape_release(&w->shape);
-	free(w->file);
 	free(w);
 }
 
@@ -1141,12 +1797,12 @@ static int grow_cells(struct q_csv_writer *w, size_t need)
 	return 0;
 }
 
-static int leaf(struct q_csv_writer *w, json_t *v, int learn, struct q_error *err)
+/* The cell of the column at w->path, whose hash is h. */
+static int leaf(struct q_csv_writer *w, json_t *v, int learn, uint32_t h, struct q_error *err)
 {
 	if (w->path.failed)
 		return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
 	const char *p = w->path.data ? w->path.data : "";
-	uint32_t h = hash_bytes(p, w->path.len);
 	long c = colmap_find(&w->cols, p, w->path.len, h);
 	if (c < 0) {
 		if (w->fixed)
@@ -1166,7 +1822,7 @@ static int leaf(struct q_csv_writer *w, json_t *v, int learn, struct q_error *er
 	return 0;
 }
 
-static int flatten(struct q_csv_writer *w, json_t *v, int depth, int learn,
+static int flatten(struct q_csv_writer *w, json_t *v, int depth, int learn, uint32_t h,
 		   struct q_error *err)
 {
 	if (depth > Q_MAX_DEPTH)
@@ -1180,7 +1836,8 @@ static int flatten(struct q_csv_writer *w, json_t *v, int depth, int learn,
 		json_t *child;
 		json_object_keylen_foreach(v, k, klen, child) {
 			path_key(&w->path, k, klen, depth);
-			rc = flatten(w, child, depth + 1, learn, err);
+			rc = flatten(w, child, depth + 1, learn,
+				     hash_more(h, w->path.data + mark, w->path.len - mark), err);
 			path_cut(&w->path, mark);
 			if (rc)
 				return rc;
@@ -1190,7 +1847,8 @@ static int flatten(struct q_csv_writer *w, json_t *v, int depth, int learn,
 		json_t *child;
 		json_array_foreach(v, i, child) {
 			put_index(&w->path, i);
-			rc = flatten(w, child, depth + 1, learn, err);
+			rc = flatten(w, child, depth + 1, learn,
+				     hash_more(h, w->path.data + mark, w->path.len - mark), err);
 			path_cut(&w->path, mark);
 			if (rc)
 				return rc;
@@ -1198,7 +1856,7 @@ static int flatten(struct q_csv_writer *w, json_t *v, int depth, int learn,
 	} else if (json_is_object(v) || json_is_array(v)) {
 		w->row_lossy = 1; /* empty: no cell can hold it */
 	} else {
-		rc = leaf(w, v, learn, err);
+		rc = leaf(w, v, learn, h, err);
 	}
 	return rc;
 }
@@ -1208,7 +1866,7 @@ int q_csv_writer_learn(struct q_csv_writer *w, json_t *record, struct q_error *e
 	if (!json_is_object(record) || w->fixed)
 		return 0;
 	q_buf_reset(&w->path);
-	return flatten(w, record, 0, 1, err);
+	return flatten(w, record, 0, 1, HASH_START, err);
 }
 
 static const char *type_name(json_t *v)
@@ -1246,6 +1904,21 @@ static int write_header(struct q_csv_writer *w, struct q_buf *out, struct q_erro
 	return 0;
 }
 
+/* The decimal digits of i, as printf's %lld writes them, at the end of
+ * buf[32]; returns where they start. */
+static char *int_text(json_int_t i, char buf[32], size_t *len)
+{
+	unsigned long long u = i < 0 ? 0ULL - (unsigned long long)i : (unsigned long long)i;
+	char *p = buf + 32;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (i < 0)
+		*--p = '-';
+	*len = (size_t)(buf + 32 - p);
+	return p;
+}
+
 /* The text of a scalar as its cell holds it. */
 static const char *scalar_text(json_t *v, char buf[32], size_t *len)
 {
@@ -1254,8 +1927,7 @@ static const char *scalar_text(json_t *v, char buf[32], size_t *len)
 		*len = json_string_length(v);
 		return json_string_value(v);
 	case JSON_INTEGER:
-		*len = (size_t)snprintf(buf, 32, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-		return buf;
+		return int_text(json_integer_value(v), buf, len);
 	case JSON_REAL:
 		*len = q_format_double(json_real_value(v), buf);
 		return buf;
@@ -1407,9 +2079,10 @@ int q_csv_writer_put(struct q_csv_writer *w, json_t *record, struct q_buf *out,
 	}
 	w->row_lossy = 0;
 	q_buf_reset(&w->path);
-	int rc = flatten(w, record, 0, 0, err);
+	int rc = flatten(w, record, 0, 0, HASH_START, err);
 	if (rc)
 		return rc;
+	w->rows++;
 	if (!w->fixed && (rc = write_header(w, out, err)))
 		return rc;
 	size_t n = w->cols.n, missing = 0;
@@ -1443,6 +2116,82 @@ int q_csv_writer_put(struct q_csv_writer *w, json_t *record, struct q_buf *out,
 				   out->failed == Q_ETOOBIG ? "output exceeds the size limit"
 							    : "out of memory");
 	return 0;
+}
+
+/*
+ * A writer for another thread: the same fixed header (columns and shape,
+ * shared read only), cells, path and losses of its own.
+ */
+static struct q_csv_writer *writer_fork(const struct q_csv_writer *w)
+{
+	struct q_csv_writer *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->profile = w->profile;
+	f->file = w->file;
+	f->cols = w->cols;
+	f->shape = w->shape;
+	f->fixed = 1;
+	f->borrowed = 1;
+	q_buf_init(&f->path, 0);
+	if (grow_cells(f, w->cols.n ? w->cols.n : 1)) {
+		q_csv_writer_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* A fork starts a chunk whose first record is number base + 1. */
+static void writer_restart(struct q_csv_writer *f, size_t base)
+{
+	f->records = base;
+	f->rows = 0;
+	memset(&f->numbers, 0, sizeof(f->numbers));
+	memset(&f->booleans, 0, sizeof(f->booleans));
+	memset(&f->differ, 0, sizeof(f->differ));
+	memset(&f->skipped, 0, sizeof(f->skipped));
+	memset(&f->ambiguous, 0, sizeof(f->ambiguous));
+}
+
+/* What a fork counted over a chunk: its losses, records and rows. */
+struct tally {
+	struct loss numbers, booleans, differ, skipped, ambiguous;
+	size_t records, rows;
+};
+
+static void tally_of(struct tally *t, const struct q_csv_writer *f)
+{
+	t->numbers = f->numbers;
+	t->booleans = f->booleans;
+	t->differ = f->differ;
+	t->skipped = f->skipped;
+	t->ambiguous = f->ambiguous;
+	t->records = f->records;
+	t->rows = f->rows;
+}
+
+static void merge_loss(struct loss *into, const struct loss *from, size_t base)
+{
+	if (!from->count)
+		return;
+	if (!into->count) {
+		into->first_record = base + from->first_record;
+		memcpy(into->first, from->first, sizeof(into->first));
+	}
+	into->count += from->count;
+}
+
+/* The tally of a chunk that comes after all merged so far; its records
+ * are numbered from base + 1. */
+static void merge_tally(struct q_csv_writer *w, const struct tally *t, size_t base)
+{
+	merge_loss(&w->numbers, &t->numbers, base);
+	merge_loss(&w->booleans, &t->booleans, base);
+	merge_loss(&w->differ, &t->differ, base);
+	merge_loss(&w->skipped, &t->skipped, base);
+	merge_loss(&w->ambiguous, &t->ambiguous, base);
+	w->records = base + t->records;
+	w->rows += t->rows;
 }
 
 static void warn_loss(const struct q_csv_writer *w, const struct loss *l, const char *what)
@@ -1509,225 +2258,257 @@ int q_csv_emit(json_t *value, const struct q_emit_opts *opts, struct q_buf *out,
 	return rc;
 }
 
-/* ---- JSON text straight to CSV ------------------------------------------------- */
+/* ---- JSON text to CSV ------------------------------------------------------------ */
 
 /*
- * The columns of JSON text found without building it: a walk over the
- * bytes that decodes keys only and skips values.  It collects the same
- * escaped paths as flatten(); anything it does not expect (invalid JSON,
- * a key with an escape it cannot decode) makes it give up, and the caller
- * learns the columns the slow way instead.
+ * jansson parses every record, in both passes (the columns, then the
+ * rows).  Its allocations for a record come from a small arena of the
+ * thread that reads it: the record is freed before the next is read, so
+ * the arena starts over, and what does not fit in what is left goes to
+ * the allocator as usual.  The hooks (json_set_alloc_funcs) go in front
+ * of the functions jansson had; with no arena on the thread (outside a
+ * chunk's run) they are those functions.
  */
-struct scan {
-	const char *s;
-	size_t len, i;
-	struct q_csv_writer *w;
-	struct q_buf key;
-	struct q_error *err;
-	int rc;	     /* an error of the writer (out of memory) */
-	int collect; /* 0 while skipping what is not a record */
+#if defined(__SANITIZE_ADDRESS__)
+#define Q_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define Q_ASAN 1
+#endif
+#endif
+#ifdef Q_ASAN
+#include <sanitizer/asan_interface.h>
+#define ARENA_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define ARENA_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define ARENA_POISON(p, n) ((void)(p), (void)(n))
+#define ARENA_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
+#define ARENA_BYTES ((size_t)256 << 10)
+
+struct arena {
+	char *base, *cur, *end;
 };
 
-static void scan_ws(struct scan *sc)
-{
-	while (sc->i < sc->len && (sc->s[sc->i] == ' ' || sc->s[sc->i] == '\n' ||
-				   sc->s[sc->i] == '\r' || sc->s[sc->i] == '\t'))
-		sc->i++;
-}
+static _Thread_local struct arena *arena_on;
+static json_malloc_t arena_next_malloc = malloc;
+static json_free_t arena_next_free = free;
 
-static int hex4(const char *s, unsigned *v)
+static void *arena_malloc(size_t n)
 {
-	*v = 0;
-	for (int k = 0; k < 4; k++) {
-		char c = s[k];
-		int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-				: c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
-		if (d < 0)
-			return 0;
-		*v = *v * 16 + (unsigned)d;
+	struct arena *a = arena_on;
+	size_t need = (n + 15) & ~(size_t)15;
+	if (a && need >= n && (size_t)(a->end - a->cur) >= need) {
+		void *p = a->cur;
+		a->cur += need;
+		ARENA_UNPOISON(p, n);
+		return p;
 	}
-	return 1;
+	return arena_next_malloc(n);
 }
 
-/* A string at sc->i; decoded into sc->key when keep.  0 on failure. */
-static int scan_string(struct scan *sc, int keep)
+static void arena_free(void *p)
 {
-	if (sc->i >= sc->len || sc->s[sc->i] != '"')
-		return 0;
-	size_t i = sc->i + 1;
-	if (keep)
-		q_buf_reset(&sc->key);
-	for (;;) {
-		const char *q = memchr(sc->s + i, '"', sc->len - i);
-		const char *b = memchr(sc->s + i, '\\', (q ? (size_t)(q - sc->s) : sc->len) - i);
-		if (!q)
-			return 0;
-		if (!b) {
-			if (keep)
-				q_buf_append(&sc->key, sc->s + i, (size_t)(q - sc->s) - i);
-			sc->i = (size_t)(q - sc->s) + 1;
-			return 1;
+	struct arena *a = arena_on;
+	if (a && (char *)p >= a->base && (char *)p < a->end)
+		return; /* freed with the rest when the record is done */
+	arena_next_free(p);
+}
+
+/* Puts the hooks in, on the calling thread before any worker starts. */
+static void arena_hooks(void)
+{
+	json_malloc_t m;
+	json_free_t f;
+	json_get_alloc_funcs(&m, &f);
+	if (m != arena_malloc || f != arena_free) {
+		arena_next_malloc = m;
+		arena_next_free = f;
+		json_set_alloc_funcs(arena_malloc, arena_free);
+	}
+}
+
+static void arena_begin(struct arena *a)
+{
+	if (!a->base && (a->base = malloc(ARENA_BYTES)))
+		a->end = a->base + ARENA_BYTES;
+	if (!a->base)
+		return; /* malloc then */
+	a->cur = a->base;
+	ARENA_POISON(a->base, ARENA_BYTES);
+	arena_on = a;
+}
+
+/* Every allocation since the last reset has been freed. */
+static void arena_reset(struct arena *a)
+{
+	if (arena_on != a)
+		return;
+	ARENA_POISON(a->base, (size_t)(a->cur - a->base));
+	a->cur = a->base;
+}
+
+static void arena_end(struct arena *a)
+{
+	if (arena_on == a) {
+		arena_reset(a);
+		arena_on = NULL;
+	}
+}
+
+static void arena_release(struct arena *a)
+{
+	if (a->base) {
+		ARENA_UNPOISON(a->base, ARENA_BYTES);
+		free(a->base);
+	}
+	memset(a, 0, sizeof(*a));
+}
+
+/*
+ * A place where a chunk of the records can start: the first byte of a
+ * top-level value on a line of its own, or of an element (not the first)
+ * of a top-level array.
+ */
+struct split {
+	size_t pos;
+	size_t array_start; /* the '[' of that array, or NO_ARRAY */
+	size_t record;	    /* records before it */
+};
+
+#define NO_ARRAY SIZE_MAX
+
+/*
+ * Where to cut the text into chunks for other threads.  The walk follows
+ * strings (from a quote to the next one not taken along by a backslash)
+ * and brackets, and nothing else: it reads no value, and on text that
+ * is no JSON its places may be wrong.  They are guesses that jansson
+ * checks: the chunk before a place must end exactly there, in the state
+ * the place says (see chunk_run), or the records from that chunk on are
+ * read again on one thread.
+ */
+struct cutter {
+	const char *s;
+	size_t len, i;
+	int depth;	    /* brackets open outside strings */
+	int in_array;	    /* the value at the top is an array */
+	size_t array_start; /* its '[' */
+	int line_break;	    /* a line break since the last byte at the top */
+};
+
+enum { C_OTHER, C_BLANK, C_BREAK, C_QUOTE, C_OPEN, C_CLOSE, C_COMMA };
+
+static const unsigned char cut_class[256] = {
+	[' '] = C_BLANK, ['\t'] = C_BLANK, ['\n'] = C_BREAK, ['\r'] = C_BREAK,
+	['"'] = C_QUOTE, ['{'] = C_OPEN,   ['['] = C_OPEN,   ['}'] = C_CLOSE,
+	[']'] = C_CLOSE, [','] = C_COMMA,
+};
+
+/* Past the string whose opening quote is at i; len when it is not closed.
+ * A backslash takes the byte after it along (the digits of \u are
+ * nothing the walk looks for).  Eight bytes at a time up to a quote or a
+ * backslash. */
+static size_t skip_string(const char *s, size_t len, size_t i)
+{
+	for (i++;;) {
+		for (; i + 8 <= len; i += 8) {
+			uint64_t w = load8(s + i);
+			uint64_t m = bytes_equal(w, '"') | bytes_equal(w, '\\');
+			if (m) {
+				i += (size_t)__builtin_ctzll(m) >> 3;
+				break;
+			}
 		}
-		size_t at = (size_t)(b - sc->s);
-		if (keep)
-			q_buf_append(&sc->key, sc->s + i, at - i);
-		if (at + 1 >= sc->len)
-			return 0;
-		char e = sc->s[at + 1];
-		const char *plain = strchr("\"\\/bfnrt", e);
-		if (plain && e) {
-			static const char out[] = "\"\\/\b\f\n\r\t";
-			if (keep)
-				q_buf_putc(&sc->key, out[plain - "\"\\/bfnrt"]);
-			i = at + 2;
+		for (; i < len && s[i] != '"' && s[i] != '\\'; i++)
+			;
+		if (i >= len)
+			return len;
+		if (s[i] == '"')
+			return i + 1;
+		i += 2;
+	}
+}
+
+/* The next quote or bracket from i (len when none), eight bytes at a
+ * time: '[' and '{' differ in bit 0x20 only, so do ']' and '}'. */
+static size_t next_structure(const char *s, size_t len, size_t i)
+{
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w = load8(s + i), lower = w | (ONES * 0x20);
+		uint64_t m = bytes_equal(w, '"') | bytes_equal(lower, '{') | bytes_equal(lower, '}');
+		if (m)
+			return i + ((size_t)__builtin_ctzll(m) >> 3);
+	}
+	for (; i < len; i++)
+		if (cut_class[(unsigned char)s[i]] == C_QUOTE || cut_class[(unsigned char)s[i]] == C_OPEN ||
+		    cut_class[(unsigned char)s[i]] == C_CLOSE)
+			return i;
+	return len;
+}
+
+/* The next place at or past min where a chunk can start; 0 at the end. */
+static int cut_next(struct cutter *c, size_t min, struct split *sp)
+{
+	const char *s = c->s;
+	size_t i = c->i, len = c->len;
+	while (i < len) {
+		/* Inside a record only strings and brackets matter. */
+		if (c->depth > 1 || (c->depth == 1 && !c->in_array))
+			if ((i = next_structure(s, len, i)) >= len)
+				break;
+		unsigned char b = (unsigned char)s[i];
+		int cls = cut_class[b];
+		if (c->depth == 0 && cls != C_BLANK) {
+			if (cls == C_BREAK) {
+				c->line_break = 1;
+				i++;
+				continue;
+			}
+			if (c->line_break && i >= min) {
+				c->line_break = 0;
+				c->i = i;
+				*sp = (struct split){i, NO_ARRAY, 0};
+				return 1;
+			}
+			c->line_break = 0;
+		}
+		switch (cls) {
+		case C_QUOTE:
+			i = skip_string(s, len, i);
 			continue;
-		}
-		unsigned cp, lo;
-		if (e != 'u' || at + 6 > sc->len || !hex4(sc->s + at + 2, &cp))
-			return 0;
-		i = at + 6;
-		if (cp >= 0xD800 && cp < 0xDC00) {
-			if (i + 6 > sc->len || sc->s[i] != '\\' || sc->s[i + 1] != 'u' ||
-			    !hex4(sc->s + i + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
-				return 0;
-			cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-			i += 6;
-		} else if (cp >= 0xDC00 && cp < 0xE000) {
-			return 0;
-		}
-		if (keep) {
-			char u[4];
-			q_buf_append(&sc->key, u, q_utf8_encode(cp, u));
-		}
-	}
-}
-
-static int scan_value(struct scan *sc, int depth)
-{
-	if (depth > Q_MAX_DEPTH)
-		return 0;
-	scan_ws(sc);
-	if (sc->i >= sc->len)
-		return 0;
-	char c = sc->s[sc->i];
-	struct q_buf *path = &sc->w->path;
-	size_t mark = path->len;
-	if (c == '{') {
-		sc->i++;
-		scan_ws(sc);
-		if (sc->i < sc->len && sc->s[sc->i] == '}') {
-			sc->i++;
-			return 1;
-		}
-		for (;;) {
-			scan_ws(sc);
-			if (!scan_string(sc, 1))
-				return 0;
-			scan_ws(sc);
-			if (sc->i >= sc->len || sc->s[sc->i] != ':')
-				return 0;
-			sc->i++;
-			path_key(path, sc->key.data ? sc->key.data : "", sc->key.len, depth);
-			int ok = scan_value(sc, depth + 1);
-			path_cut(path, mark);
-			if (!ok)
-				return 0;
-			scan_ws(sc);
-			if (sc->i < sc->len && sc->s[sc->i] == ',') {
-				sc->i++;
+		case C_OPEN:
+			if (c->depth++ == 0) {
+				c->in_array = b == '[';
+				c->array_start = i;
+			}
+			break;
+		case C_CLOSE:
+			if (c->depth > 0 && --c->depth == 0)
+				c->in_array = 0;
+			break;
+		case C_COMMA:
+			if (c->depth == 1 && c->in_array) {
+				size_t j = i + 1;
+				while (j < len && (cut_class[(unsigned char)s[j]] == C_BLANK ||
+						   cut_class[(unsigned char)s[j]] == C_BREAK))
+					j++;
+				if (j >= min && j < len) {
+					c->i = j;
+					*sp = (struct split){j, c->array_start, 0};
+					return 1;
+				}
+				i = j;
 				continue;
 			}
-			if (sc->i < sc->len && sc->s[sc->i] == '}') {
-				sc->i++;
-				return 1;
-			}
-			return 0;
+			break;
+		default:
+			break;
 		}
+		i++;
 	}
-	if (c == '[') {
-		sc->i++;
-		scan_ws(sc);
-		if (sc->i < sc->len && sc->s[sc->i] == ']') {
-			sc->i++;
-			return 1;
-		}
-		for (size_t n = 0;; n++) {
-			put_index(path, n);
-			int ok = scan_value(sc, depth + 1);
-			path_cut(path, mark);
-			if (!ok)
-				return 0;
-			scan_ws(sc);
-			if (sc->i < sc->len && sc->s[sc->i] == ',') {
-				sc->i++;
-				continue;
-			}
-			if (sc->i < sc->len && sc->s[sc->i] == ']') {
-				sc->i++;
-				return 1;
-			}
-			return 0;
-		}
-	}
-	if (c == '"') {
-		if (!scan_string(sc, 0))
-			return 0;
-	} else {
-		size_t start = sc->i;
-		while (sc->i < sc->len && strchr("+-.0123456789eEtruefalsn", sc->s[sc->i]) &&
-		       sc->s[sc->i])
-			sc->i++;
-		if (sc->i == start)
-			return 0;
-	}
-	if (depth == 0 || !sc->collect) /* no column */
-		return 1;
-	if (sc->w->path.failed || leaf(sc->w, NULL, 1, sc->err)) {
-		sc->rc = sc->err->code ? sc->err->code : Q_ENOMEM;
-		return 0;
-	}
-	return 1;
-}
-
-/* A record, or an array of records, at the top. */
-static int scan_top(struct scan *sc)
-{
-	scan_ws(sc);
-	if (sc->i < sc->len && sc->s[sc->i] == '[') {
-		sc->i++;
-		scan_ws(sc);
-		if (sc->i < sc->len && sc->s[sc->i] == ']') {
-			sc->i++;
-			return 1;
-		}
-		for (;;) {
-			scan_ws(sc);
-			q_buf_reset(&sc->w->path);
-			if (sc->i < sc->len && sc->s[sc->i] == '{') {
-				if (!scan_value(sc, 0))
-					return 0;
-			} else {
-				/* Not a record: skipped, its cells collect nothing. */
-				sc->collect = 0;
-				int ok = scan_value(sc, 0);
-				sc->collect = 1;
-				if (!ok)
-					return 0;
-			}
-			scan_ws(sc);
-			if (sc->i < sc->len && sc->s[sc->i] == ',') {
-				sc->i++;
-				continue;
-			}
-			if (sc->i < sc->len && sc->s[sc->i] == ']') {
-				sc->i++;
-				return 1;
-			}
-			return 0;
-		}
-	}
-	q_buf_reset(&sc->w->path);
-	return scan_value(sc, 0);
+	c->i = len;
+	return 0;
 }
 
 /* The error q_json_read gives for the value at start (the whole value). */
@@ -1751,97 +2532,572 @@ static size_t skip_blanks(const char *data, size_t len, size_t pos, int *line_br
 }
 
 /*
- * Each top-level value of JSON or NDJSON text, parsed one at a time, the
- * elements of a top-level array one by one; fn returns 0 to go on.  The
- * rules are q_json_read's (values of a stream on lines of their own), and
- * so are the errors: on any problem the value is read whole to report it.
+ * The records of JSON or NDJSON text, parsed by jansson one at a time:
+ * each top-level value, the elements of a top-level array one by one.
+ * The rules are q_json_read's (values of a stream on lines of their own),
+ * and so are the errors: on any problem the value is read whole to report
+ * it.  A cursor can start at a split and stop at the next one; its state
+ * (position, where it is, the array it is in) is all that the records
+ * after it depend on.
  */
-static int each_record(const char *data, size_t len, const char *file,
-		       int (*fn)(void *ctx, json_t *rec, struct q_error *err), void *ctx,
-		       struct q_error *err)
+enum { AT_TOP, AT_ELEMENT, AFTER_ELEMENT, AFTER_ARRAY };
+
+struct records {
+	const char *data;
+	size_t len, pos;
+	const char *file;
+	int state;
+	size_t array_start;
+	size_t stop; /* where to stop (at or past it), or SIZE_MAX */
+};
+
+static void records_init(struct records *it, const char *data, size_t len, const char *file,
+			 const struct split *from, size_t stop)
 {
-	/* A leading byte order mark is skipped, once, as q_json_read does. */
-	size_t pos = len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0;
-	json_error_t jerr;
+	it->data = data;
+	it->len = len;
+	it->file = file;
+	it->pos = from->pos;
+	it->array_start = from->array_start;
+	it->state = from->array_start == NO_ARRAY ? AT_TOP : AT_ELEMENT;
+	it->stop = stop;
+}
+
+/* The next record (a new reference), or NULL at the end or the stop. */
+static int records_next(struct records *it, json_t **v, struct q_error *err)
+{
+	const char *data = it->data;
+	size_t len = it->len;
 	const size_t flags = JSON_REJECT_DUPLICATES | JSON_DISABLE_EOF_CHECK |
 			     JSON_DECODE_ANY | JSON_ALLOW_NUL;
+	*v = NULL;
 	for (;;) {
-		pos = skip_blanks(data, len, pos, NULL);
-		if (pos >= len)
+		switch (it->state) {
+		case AT_TOP:
+			it->pos = skip_blanks(data, len, it->pos, NULL);
+			if (it->pos >= len || it->pos >= it->stop)
+				return 0;
+			if (data[it->pos] != '[') {
+				int rc = q_json_read(data, len, &it->pos, it->file, v, err);
+				if (!rc && !*v) /* cannot be: the value is not blank */
+					rc = q_error_msg(err, Q_EINTERNAL, it->file, "no value");
+				return rc;
+			}
+			/* An array: its elements one by one. */
+			it->array_start = it->pos++;
+			it->pos = skip_blanks(data, len, it->pos, NULL);
+			if (it->pos < len && data[it->pos] == ']') {
+				it->pos++;
+				it->state = AFTER_ARRAY;
+			} else {
+				it->state = AT_ELEMENT;
+			}
+			continue;
+		case AT_ELEMENT: {
+			if (it->pos >= it->stop)
+				return 0;
+			json_error_t jerr;
+			json_t *e = it->pos < len ? json_loadb(data + it->pos, len - it->pos, flags, &jerr)
+						  : NULL;
+			if (!e)
+				return json_error_at(data, len, it->array_start, it->file, err);
+			it->pos += (size_t)jerr.position;
+			it->state = AFTER_ELEMENT;
+			*v = e;
 			return 0;
-		if (data[pos] != '[') {
-			json_t *v;
-			int rc = q_json_read(data, len, &pos, file, &v, err);
-			if (rc || !v)
-				return rc;
-			rc = fn(ctx, v, err);
-			json_decref(v);
-			if (rc)
-				return rc;
+		}
+		case AFTER_ELEMENT:
+			it->pos = skip_blanks(data, len, it->pos, NULL);
+			if (it->pos < len && data[it->pos] == ',') {
+				it->pos = skip_blanks(data, len, it->pos + 1, NULL);
+				it->state = AT_ELEMENT;
+				continue;
+			}
+			if (it->pos < len && data[it->pos] == ']') {
+				it->pos++;
+				it->state = AFTER_ARRAY;
+				continue;
+			}
+			return json_error_at(data, len, it->array_start, it->file, err);
+		default: { /* AFTER_ARRAY */
+			int line_break = 0;
+			size_t next = skip_blanks(data, len, it->pos, &line_break);
+			if (next < len && !line_break)
+				return json_error_at(data, len, it->array_start, it->file, err);
+			it->pos = next;
+			it->state = AT_TOP;
 			continue;
 		}
-		/* An array: its elements one by one. */
-		size_t start = pos++;
-		pos = skip_blanks(data, len, pos, NULL);
-		if (pos < len && data[pos] == ']') {
-			pos++;
-		} else {
-			for (;;) {
-				json_t *v = pos < len ? json_loadb(data + pos, len - pos, flags, &jerr)
-						      : NULL;
-				if (!v)
-					return json_error_at(data, len, start, file, err);
-				pos += (size_t)jerr.position;
-				int rc = fn(ctx, v, err);
-				json_decref(v);
-				if (rc)
-					return rc;
-				pos = skip_blanks(data, len, pos, NULL);
-				if (pos < len && data[pos] == ',') {
-					pos = skip_blanks(data, len, pos + 1, NULL);
-					continue;
-				}
-				if (pos < len && data[pos] == ']') {
-					pos++;
-					break;
-				}
-				return json_error_at(data, len, start, file, err);
-			}
 		}
-		int line_break = 0;
-		size_t next = skip_blanks(data, len, pos, &line_break);
-		if (next < len && !line_break)
-			return json_error_at(data, len, start, file, err);
-		pos = next;
 	}
 }
 
-struct streamer {
+/* Whether a cursor that stopped is where `at` starts, in its state: then
+ * the records from there on are those the whole text gives. */
+static int stopped_at(const struct records *it, const struct split *at)
+{
+	if (it->pos != at->pos)
+		return 0;
+	if (at->array_start == NO_ARRAY)
+		return it->state == AT_TOP;
+	return it->state == AT_ELEMENT && it->array_start == at->array_start;
+}
+
+/*
+ * The records from one split to the next (or to the end), parsed, and
+ * either learned (pass 1: the columns, into a writer of its own) or
+ * written as CSV rows (pass 2: a fork of the main writer sharing its fixed
+ * header, or the main writer itself when the chunk is the whole text).
+ *
+ * Pass 1 also writes the rows of a chunk, into a buffer of its own, when
+ * it is given the header as it stands so far (a snapshot): should that
+ * turn out to be the whole header, pass 2 writes those rows without
+ * reading the records again.  A record with a column the snapshot lacks
+ * ends that for the chunk; it is only a guess, never an error.
+ */
+struct json_chunk {
+	const char *data;
+	size_t len;
+	const char *file;
+	struct split from, to; /* to.pos == SIZE_MAX: the end */
+	size_t index;	       /* of the chunk in the text */
+	int learn;
 	struct q_csv_writer *w;
+	int own_writer; /* w is a learner or a fork, not the main writer */
+	struct q_buf *dest; /* &out, or the caller's buffer */
+	int (*flush)(void *ctx, struct q_buf *out, struct q_error *err);
+	void *ctx;
+	/* Pass 1: rows written with a snapshot of the header, or spec NULL. */
+	struct q_csv_writer *spec;
+	const struct q_csv_writer *spec_of; /* the snapshot spec forks */
+	int spec_on, spec_failed;
+	struct q_error spec_err;
+	struct arena arena;
+	struct q_buf out;
+	struct q_error err;
+	int rc;
+	int cut_ok;	/* it ended where `to` starts (or at the end) */
+	size_t records; /* records met */
+};
+
+static void chunk_run(void *ctx, void *task)
+{
+	struct json_chunk *c = task;
+	struct records it;
+	int rc;
+	(void)ctx;
+	q_buf_reset(&c->out);
+	q_error_init(&c->err);
+	c->records = 0;
+	c->spec_failed = 0;
+	if (c->own_writer && c->learn)
+		colmap_release(&c->w->cols); /* a fresh list of columns */
+	else if (c->own_writer)
+		writer_restart(c->w, c->from.record);
+	if (c->spec_on)
+		writer_restart(c->spec, 0); /* numbered from the chunk's start */
+	records_init(&it, c->data, c->len, c->file, &c->from, c->to.pos);
+	arena_begin(&c->arena);
+	for (;;) {
+		json_t *v;
+		rc = records_next(&it, &v, &c->err);
+		if (rc || !v)
+			break;
+		c->records++;
+		if (c->learn) {
+			/* A record whose row the snapshot could write has no
+			 * column it lacks: nothing for the chunk's list that the
+			 * header will not have (the order of the others is the
+			 * same without it). */
+			if (!c->spec_on || c->spec_failed ||
+			    q_csv_writer_put(c->spec, v, &c->out, &c->spec_err)) {
+				c->spec_failed = 1;
+				rc = q_csv_writer_learn(c->w, v, &c->err);
+			}
+		} else {
+			rc = q_csv_writer_put(c->w, v, c->dest, &c->err);
+			if (!rc && c->flush && c->dest->len >= FLUSH_AT)
+				rc = c->flush(c->ctx, c->dest, &c->err);
+		}
+		json_decref(v);
+		arena_reset(&c->arena);
+		if (rc)
+			break;
+	}
+	arena_end(&c->arena);
+	c->rc = rc;
+	c->cut_ok = rc || c->to.pos == SIZE_MAX || stopped_at(&it, &c->to);
+}
+
+/* A writer that learns the columns of a chunk, for another thread. */
+static struct q_csv_writer *writer_learner(const struct q_csv_writer *w)
+{
+	struct q_csv_writer *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->profile = w->profile;
+	f->file = w->file;
+	f->borrowed = 1; /* file and shape; its columns are released here */
+	q_buf_init(&f->path, 0);
+	return f;
+}
+
+/* The columns a chunk learned, after those of the chunks before it. */
+static int merge_columns(struct q_csv_writer *w, const struct q_csv_writer *f,
+			 struct q_error *err)
+{
+	const struct colmap *m = &f->cols;
+	for (size_t c = 0; c < m->n; c++) {
+		const char *name = m->names.data + m->off[c];
+		if (colmap_find(&w->cols, name, m->len[c], m->hash[c]) < 0 &&
+		    colmap_add(&w->cols, name, m->len[c], m->hash[c]) < 0)
+			return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+	}
+	return grow_cells(w, w->cols.n) ? q_error_msg(err, Q_ENOMEM, w->file, "out of memory")
+					: 0;
+}
+
+/* A writer whose fixed header is the columns of w so far (NULL when out
+ * of memory): the header pass 2 writes, should no column come later. */
+static struct q_csv_writer *writer_snapshot(const struct q_csv_writer *w)
+{
+	struct q_csv_writer *s = q_csv_writer_new(&(struct q_emit_opts){0, w->profile, w->file});
+	struct q_buf scratch;
+	struct q_error err;
+	if (!s)
+		return NULL;
+	for (size_t c = 0; c < w->cols.n; c++)
+		if (colmap_add(&s->cols, w->cols.names.data + w->cols.off[c], w->cols.len[c],
+			       w->cols.hash[c]) < 0)
+			goto fail;
+	q_buf_init(&scratch, 0);
+	q_error_init(&err);
+	int rc = write_header(s, &scratch, &err);
+	q_buf_release(&scratch);
+	if (!rc)
+		return s;
+fail:
+	q_csv_writer_free(s);
+	return NULL;
+}
+
+/* Rows pass 1 keeps for pass 2, in all: as many bytes as 64 chunks of
+ * the input (64 MiB by default), a bound on the memory they take. */
+#define KEEP_CHUNKS 64
+/* Headers pass 1 writes rows with, at most. */
+#define MAX_SNAPSHOTS 8
+
+/* What pass 1 leaves pass 2 about a chunk. */
+struct kept {
+	struct split from; /* with the number of records before it */
+	size_t ncols;	   /* rows kept, written with a header of so many columns; or 0 */
+	struct q_buf rows;
+	struct tally tally; /* theirs, records numbered from the chunk's start */
+};
+
+/* Both passes over the records. */
+struct json_pass {
+	const char *data;
+	size_t len, start;
+	struct q_csv_writer *w;
+	int threads;
+	size_t chunk; /* 0: the whole text as one chunk */
+	struct kept *kept; /* every chunk, in order */
+	size_t nkept, cap;
+	size_t kept_bytes;
+	struct q_csv_writer *snaps[MAX_SNAPSHOTS];
+	size_t nsnaps;
+	int speculate;
 	struct q_buf *out;
 	int (*flush)(void *ctx, struct q_buf *out, struct q_error *err);
 	void *ctx;
-	int learn;
-	size_t values, scalars;
 };
 
-static int stream_one(void *ctx, json_t *v, struct q_error *err)
+static struct kept *keep_chunk(struct json_pass *p, const struct split *from)
 {
-	struct streamer *st = ctx;
-	if (st->learn)
-		return q_csv_writer_learn(st->w, v, err);
-	int rc = q_csv_writer_put(st->w, v, st->out, err);
-	if (!rc && st->flush && st->out->len >= ((size_t)1 << 20))
-		rc = st->flush(st->ctx, st->out, err);
+	if (p->nkept == p->cap) {
+		size_t ncap = p->cap ? p->cap * 2 : 64;
+		struct kept *n = realloc(p->kept, ncap * sizeof(*n));
+		if (!n)
+			return NULL;
+		p->kept = n;
+		p->cap = ncap;
+	}
+	struct kept *k = &p->kept[p->nkept++];
+	memset(k, 0, sizeof(*k));
+	k->from = *from;
+	q_buf_init(&k->rows, 0);
+	return k;
+}
+
+/* Rows written with fewer columns than the header has now are no use. */
+static void drop_stale(struct json_pass *p)
+{
+	for (size_t i = 0; i < p->nkept; i++) {
+		struct kept *k = &p->kept[i];
+		if (k->ncols && k->ncols != p->w->cols.n) {
+			p->kept_bytes -= k->rows.len;
+			q_buf_release(&k->rows);
+			k->ncols = 0;
+		}
+	}
+}
+
+/* The whole text (or its tail from `from`) as one chunk on this thread,
+ * with the main writer; pass 2 writes through flush as it goes. */
+static int run_inline(struct json_pass *p, const struct split *from, int learn,
+		      struct q_error *err)
+{
+	struct json_chunk c = {0};
+	c.data = p->data;
+	c.len = p->len;
+	c.file = p->w->file;
+	c.from = *from;
+	c.to = (struct split){SIZE_MAX, NO_ARRAY, 0};
+	c.learn = learn;
+	c.w = p->w;
+	c.dest = p->out;
+	c.flush = learn ? NULL : p->flush;
+	c.ctx = p->ctx;
+	q_buf_init(&c.out, 0);
+	chunk_run(NULL, &c);
+	arena_release(&c.arena);
+	q_buf_release(&c.out);
+	if (c.rc)
+		*err = c.err;
+	return c.rc;
+}
+
+static void chunks_free(struct json_chunk *chunks, size_t depth)
+{
+	for (size_t k = 0; chunks && k < depth; k++) {
+		arena_release(&chunks[k].arena);
+		if (chunks[k].w && chunks[k].learn)
+			colmap_release(&chunks[k].w->cols);
+		q_csv_writer_free(chunks[k].w);
+		q_csv_writer_free(chunks[k].spec);
+		q_buf_release(&chunks[k].out);
+	}
+	free(chunks);
+}
+
+static struct json_chunk *chunks_new(struct json_pass *p, size_t depth, int learn)
+{
+	struct json_chunk *chunks = calloc(depth, sizeof(*chunks));
+	for (size_t k = 0; chunks && k < depth; k++) {
+		struct json_chunk *c = &chunks[k];
+		q_buf_init(&c->out, 0);
+		c->data = p->data;
+		c->len = p->len;
+		c->file = p->w->file;
+		c->learn = learn;
+		c->dest = &c->out;
+		c->own_writer = 1;
+		c->w = learn ? writer_learner(p->w) : writer_fork(p->w);
+		if (!c->w) {
+			chunks_free(chunks, depth);
+			return NULL;
+		}
+	}
+	return chunks;
+}
+
+/*
+ * Pass 1: the columns, chunk by chunk in order, and every chunk noted
+ * with where it starts and the records before it.  The first chunk is
+ * small and read before the others are handed out, so that they have a
+ * header to write their rows with.
+ */
+static int learn_pass(struct json_pass *p, struct q_error *err)
+{
+	struct q_csv_writer *w = p->w;
+	struct split first = {p->start, NO_ARRAY, 0};
+	if (!p->chunk)
+		return run_inline(p, &first, 1, err);
+	size_t depth = (size_t)p->threads + 2;
+	struct json_chunk *chunks = chunks_new(p, depth, 1);
+	if (!chunks)
+		return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+	json_object_seed(0); /* before any thread makes an object */
+	struct q_pool *pool = p->threads > 1 ? q_pool_new(p->threads, depth, chunk_run, NULL) : NULL;
+	struct cutter cut = {p->data, p->len, p->start, 0, 0, 0, 0};
+	struct split next = first, end = {SIZE_MAX, NO_ARRAY, 0}, redo = {0};
+	size_t submitted = 0, taken = 0, counted = 0;
+	int more = 1, stop = 0, serial = 0, rc = 0;
+	while (taken < submitted || (!stop && more)) {
+		while (!stop && more && submitted - taken < depth && (submitted == 0 || taken > 0)) {
+			struct json_chunk *c = &chunks[submitted % depth];
+			size_t size = submitted ? p->chunk : (p->chunk + 15) / 16;
+			c->from = next;
+			if (!cut_next(&cut, next.pos + size, &c->to))
+				c->to = end;
+			c->index = submitted;
+			next = c->to;
+			more = c->to.pos != SIZE_MAX;
+			submitted++;
+			/* The rows too, with the newest snapshot of the header. */
+			const struct q_csv_writer *snap = p->speculate && p->nsnaps
+								  ? p->snaps[p->nsnaps - 1] : NULL;
+			if (snap && c->spec_of != snap) {
+				q_csv_writer_free(c->spec);
+				c->spec = writer_fork(snap);
+				c->spec_of = c->spec ? snap : NULL;
+			}
+			c->spec_on = snap && c->spec_of == snap;
+			if (pool)
+				q_pool_submit(pool, c);
+			else
+				chunk_run(NULL, c); /* no thread: the same work, here */
+		}
+		struct json_chunk *c = pool ? q_pool_take(pool) : &chunks[taken % depth];
+		taken++;
+		if (stop)
+			continue;
+		if (!c->cut_ok) {
+			/* The text is not what the cut took it for: this chunk
+			 * and those after it again, on this thread. */
+			redo = c->from;
+			redo.record = counted;
+			serial = stop = 1;
+			continue;
+		}
+		if (c->rc) {
+			rc = c->rc;
+			*err = c->err;
+			stop = 1;
+			continue;
+		}
+		size_t had = w->cols.n;
+		struct split from = c->from;
+		from.record = counted;
+		counted += c->records;
+		struct kept *k = keep_chunk(p, &from);
+		if (!k || (rc = merge_columns(w, c->w, err))) {
+			if (!rc)
+				rc = q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+			stop = 1;
+			continue;
+		}
+		if (c->spec_on && !c->spec_failed && p->kept_bytes + c->out.len > KEEP_CHUNKS * p->chunk) {
+			p->speculate = 0; /* no room for more */
+		} else if (c->spec_on && !c->spec_failed) {
+			k->ncols = c->spec->cols.n;
+			k->rows = c->out;
+			q_buf_init(&c->out, 0);
+			tally_of(&k->tally, c->spec);
+			p->kept_bytes += k->rows.len;
+		}
+		if (w->cols.n != had)
+			drop_stale(p);
+		if (p->speculate && (!p->nsnaps || p->snaps[p->nsnaps - 1]->cols.n != w->cols.n)) {
+			/* A new header to write rows with; past a few, none. */
+			struct q_csv_writer *snap =
+				p->nsnaps < MAX_SNAPSHOTS ? writer_snapshot(w) : NULL;
+			if (snap)
+				p->snaps[p->nsnaps++] = snap;
+			else
+				p->speculate = 0;
+		}
+	}
+	q_pool_free(pool);
+	chunks_free(chunks, depth);
+	if (serial) {
+		if (!keep_chunk(p, &redo))
+			return q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+		rc = run_inline(p, &redo, 1, err);
+		drop_stale(p);
+	}
 	return rc;
 }
 
-/* each_record already hands out the elements of top-level arrays. */
-static int stream_value(void *ctx, json_t *v, struct q_error *err)
+/* Pass 2: the rows, chunk by chunk in order: those pass 1 kept as they
+ * are, the others read again on the workers. */
+static int write_pass(struct json_pass *p, struct q_error *err)
 {
-	struct streamer *st = ctx;
-	st->values++;
-	return stream_one(ctx, v, err);
+	struct q_csv_writer *w = p->w;
+	struct split first = {p->start, NO_ARRAY, 0}, end = {SIZE_MAX, NO_ARRAY, 0};
+	if (p->nkept < 2 && !(p->nkept == 1 && p->kept[0].ncols))
+		return run_inline(p, &first, 0, err);
+	size_t depth = (size_t)p->threads + 2, n = w->cols.n;
+	struct json_chunk *chunks = NULL;
+	struct q_buf head;
+	struct q_pool *pool = NULL;
+	int rc = 0;
+	q_buf_init(&head, 0);
+	/* The header, written where the serial pass writes it: before the
+	 * first row, or at the end when there is none.  The forks share it. */
+	if ((rc = write_header(w, &head, err)))
+		goto done;
+	if (!(chunks = chunks_new(p, depth, 0))) {
+		rc = q_error_msg(err, Q_ENOMEM, w->file, "out of memory");
+		goto done;
+	}
+	if (p->threads > 1)
+		pool = q_pool_new(p->threads, depth, chunk_run, NULL);
+	size_t next = 0, emit = 0, submitted = 0, taken = 0;
+	int head_out = 0;
+	while (emit < p->nkept && !rc) {
+		while (next < p->nkept && submitted - taken < depth) {
+			if (p->kept[next].ncols == n) {
+				next++;
+				continue;
+			}
+			struct json_chunk *c = &chunks[submitted % depth];
+			c->from = p->kept[next].from;
+			c->to = next + 1 < p->nkept ? p->kept[next + 1].from : end;
+			c->index = next++;
+			submitted++;
+			if (pool)
+				q_pool_submit(pool, c);
+			else
+				chunk_run(NULL, c);
+		}
+		struct kept *k = &p->kept[emit];
+		struct q_buf *rows;
+		int crc = 0;
+		if (k->ncols == n) {
+			merge_tally(w, &k->tally, k->from.record);
+			rows = &k->rows;
+		} else {
+			struct json_chunk *c = pool ? q_pool_take(pool) : &chunks[taken % depth];
+			taken++;
+			if (c->index != emit || !c->cut_ok) {
+				rc = q_error_msg(err, Q_EINTERNAL, w->file,
+						 "records split at the wrong place");
+				break;
+			}
+			struct tally t;
+			tally_of(&t, c->w);
+			merge_tally(w, &t, 0);
+			rows = &c->out;
+			if ((crc = c->rc))
+				*err = c->err;
+		}
+		emit++;
+		if (!head_out && w->rows) {
+			q_buf_append(p->out, head.data, head.len);
+			head_out = 1;
+		}
+		if (crc) {
+			q_buf_append(p->out, rows->data ? rows->data : "", rows->len);
+			rc = crc;
+		} else {
+			rc = put_chunk(p->out, rows, 0, p->flush, p->ctx, err);
+		}
+		if (rows == &k->rows)
+			q_buf_release(rows);
+		if (!rc && p->out->failed)
+			rc = q_error_msg(err, p->out->failed, w->file,
+					 p->out->failed == Q_ETOOBIG ? "output exceeds the size limit"
+								     : "out of memory");
+	}
+	if (!rc && !head_out)
+		q_buf_append(p->out, head.data, head.len);
+done:
+	q_pool_free(pool);
+	chunks_free(chunks, depth);
+	q_buf_release(&head);
+	return rc;
 }
 
 int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts,
@@ -1864,29 +3120,29 @@ int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts
 	struct q_csv_writer *w = q_csv_writer_new(opts);
 	if (!w)
 		return q_error_msg(err, Q_ENOMEM, file, "out of memory");
-	struct scan sc = {data, len, len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0, w, {0}, err, 0, 1};
-	q_buf_init(&sc.key, 0);
-	/* Pass 1: the columns, from a scan of the text, else by parsing. */
-	int scanned = 1;
-	while (scanned) {
-		scan_ws(&sc);
-		if (sc.i >= sc.len)
-			break;
-		scanned = scan_top(&sc);
-	}
-	q_buf_release(&sc.key);
-	int rc = sc.rc;
-	struct streamer st = {w, out, flush, ctx, 0, 0, 0};
-	if (!rc && !scanned) {
-		colmap_release(&w->cols);
-		st.learn = 1;
-		rc = each_record(data, len, file, stream_value, &st, err);
-		st.learn = 0;
-		st.values = 0;
-	}
-	/* Pass 2: one record at a time. */
+	size_t chunk = q_chunk_bytes();
+	struct json_pass p = {0};
+	p.data = data;
+	p.len = len;
+	/* A leading byte order mark is skipped, once, as q_json_read does. */
+	p.start = len >= 3 && memcmp(data, bom, 3) == 0 ? 3 : 0;
+	p.w = w;
+	p.threads = q_threads();
+	p.chunk = len / 2 >= chunk ? chunk : 0;
+	p.speculate = 1;
+	p.out = out;
+	p.flush = flush;
+	p.ctx = ctx;
+	arena_hooks();
+	/* Pass 1: the columns; pass 2: the rows. */
+	int rc = learn_pass(&p, err);
 	if (!rc)
-		rc = each_record(data, len, file, stream_value, &st, err);
+		rc = write_pass(&p, err);
+	for (size_t i = 0; i < p.nkept; i++)
+		q_buf_release(&p.kept[i].rows);
+	free(p.kept);
+	for (size_t i = 0; i < p.nsnaps; i++)
+		q_csv_writer_free(p.snaps[i]);
 	if (!rc)
 		rc = q_csv_writer_finish(w, out, err);
 	q_csv_writer_free(w);

@@ -26,10 +26,9 @@ static const unsigned char needs_escape[256] = {
 	[0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1,
 };
 
-static void put_string(struct writer *w, const char *s, size_t len)
+void q_json_put_string(struct q_buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
-	struct q_buf *out = w->out;
 	q_buf_putc(out, '"');
 	size_t run = 0;
 	for (size_t i = 0; i < len; i++) {
@@ -54,6 +53,11 @@ static void put_string(struct writer *w, const char *s, size_t len)
 	}
 	q_buf_append(out, s + run, len - run);
 	q_buf_putc(out, '"');
+}
+
+static void put_string(struct writer *w, const char *s, size_t len)
+{
+	q_json_put_string(w->out, s, len);
 }
 
 static void put_integer(struct writer *w, json_int_t v)

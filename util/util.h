@@ -298,5 +298,37 @@ int q_atomic_commit_nosync(struct q_atomic *a, struct q_error *err);
 int q_write_atomic_nosync(const char *path, const void *data, size_t len,
 			  struct q_error *err);
 void q_fsync_folder(const char *dir);
+/* ---- worker threads ---------------------------------------------------- */
+
+#define Q_MAX_THREADS 16
+/* Input per task of the conversions that split their input (1 MiB). */
+#define Q_CHUNK_BYTES ((size_t)1 << 20)
+
+/*
+ * Threads for the conversions that split their input into chunks: the
+ * environment's QUARRY_THREADS when set (1 keeps them serial), else the
+ * online CPUs; at most Q_MAX_THREADS.  q_chunk_bytes is Q_CHUNK_BYTES, or
+ * QUARRY_CHUNK_BYTES when set (tests use tiny chunks).  Neither changes
+ * what is written: only how fast.
+ */
+int q_threads(void);
+size_t q_chunk_bytes(void);
+
+/*
+ * A pool of worker threads running fn(ctx, task) on the tasks submitted,
+ * which the caller takes back in submission order, each once it has run.
+ * At most `depth` tasks are in flight (submitted, not yet taken back):
+ * q_pool_submit fails when that many are.  q_pool_free waits for the
+ * tasks that are running and drops those not started; the caller owns the
+ * tasks throughout.  Returns NULL when no thread could start.
+ */
+struct q_pool;
+struct q_pool *q_pool_new(int threads, size_t depth, void (*fn)(void *ctx, void *task),
+			  void *ctx);
+int q_pool_submit(struct q_pool *p, void *task);
+/* The oldest task in flight once it has run, or NULL when none is. */
+void *q_pool_take(struct q_pool *p);
+size_t q_pool_pending(struct q_pool *p);
+void q_pool_free(struct q_pool *p);
 
 #endif

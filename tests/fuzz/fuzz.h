@@ -8,9 +8,13 @@
 
 #include <jansson.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static int fuzz_same(json_t *a, json_t *b)
+#include "util/util.h"
+
+static inline int fuzz_same(json_t *a, json_t *b)
 {
 	if (json_typeof(a) != json_typeof(b))
 		return 0;
@@ -41,6 +45,33 @@ static int fuzz_same(json_t *a, json_t *b)
 	default:
 		return json_equal(a, b);
 	}
+}
+
+/* Runs the conversions that cut their input into chunks on `threads`
+ * threads, `chunk` bytes a chunk (0: the defaults). */
+static inline void fuzz_threads(int threads, size_t chunk)
+{
+	char t[32], c[32];
+	snprintf(t, sizeof(t), "%d", threads);
+	snprintf(c, sizeof(c), "%zu", chunk);
+	if (threads)
+		setenv("QUARRY_THREADS", t, 1);
+	else
+		unsetenv("QUARRY_THREADS");
+	if (chunk)
+		setenv("QUARRY_CHUNK_BYTES", c, 1);
+	else
+		unsetenv("QUARRY_CHUNK_BYTES");
+}
+
+/* The same bytes and the same error. */
+static inline int fuzz_same_run(int rc1, const struct q_buf *a, const struct q_error *e1, int rc2,
+			 const struct q_buf *b, const struct q_error *e2)
+{
+	return rc1 == rc2 && a->len == b->len && (!a->len || !memcmp(a->data, b->data, a->len)) &&
+	       (!rc1 || (e1->code == e2->code && e1->line == e2->line &&
+			 e1->column == e2->column && e1->offset == e2->offset &&
+			 strcmp(e1->message, e2->message) == 0));
 }
 
 #endif

@@ -4,7 +4,9 @@
  * records as the one-shot reader, fed whole or in small slices; and a
  * table read back from what the writer makes of it is the same table
  * (records of strings and nulls, all with the same columns, carry no
- * loss but a null alone in a one-column table).
+ * loss but a null alone in a one-column table).  CSV straight to JSON
+ * and NDJSON text gives what the streaming reader and the JSON writer
+ * give, on one thread or in chunks of a few bytes on two.
  */
 #include "converters/converters.h"
 #include "tests/fuzz/fuzz.h"
@@ -60,5 +62,45 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		q_buf_release(&out);
 	}
 	json_decref(value);
+	/* Straight to JSON text, as the records through the JSON writer. */
+	for (int ndjson = 0; ndjson <= 1; ndjson++) {
+		struct q_emit_opts opts = {0, Q_CSV_RFC4180, "fuzz.csv"};
+		struct q_buf want, got;
+		struct q_error e1, e2;
+		q_buf_init(&want, 0);
+		q_error_init(&e1);
+		r = q_csv_reader_new((const char *)data, size, "fuzz.csv");
+		rec = NULL;
+		int rc1 = q_csv_reader_next(r, &rec, &e1);
+		if (!rc1 && (rec || q_csv_reader_columns(r) > 0)) {
+			struct q_array_writer *w = NULL;
+			rc1 = q_array_writer_open(&w, q_format_find(ndjson ? "ndjson" : "json"), &opts,
+						  &want, &e1);
+			while (!rc1 && rec) {
+				rc1 = q_array_writer_item(w, rec, &e1);
+				json_decref(rec);
+				rec = NULL;
+				if (!rc1)
+					rc1 = q_csv_reader_next(r, &rec, &e1);
+			}
+			int crc = q_array_writer_close(w, rc1 == 0, &e1);
+			rc1 = rc1 ? rc1 : crc;
+		}
+		json_decref(rec);
+		q_csv_reader_free(r);
+		for (int run = 0; run < 2; run++) {
+			int declined;
+			q_buf_init(&got, 0);
+			q_error_init(&e2);
+			fuzz_threads(run ? 2 : 1, run ? 1 + size % 11 : 0);
+			int rc2 = q_csv_to_json((const char *)data, size, &opts, ndjson, &got, NULL, NULL,
+						&declined, &e2);
+			fuzz_threads(0, 0);
+			if (!declined && !fuzz_same_run(rc1, &want, &e1, rc2, &got, &e2))
+				abort();
+			q_buf_release(&got);
+		}
+		q_buf_release(&want);
+	}
 	return 0;
 }

@@ -2,9 +2,12 @@
  * fuzz_csv_from_json.c — libFuzzer target for q_csv_from_json, the JSON
  * text to CSV path that scans the text for columns and parses one record
  * at a time: on any input it must give exactly what q_json_read followed
- * by q_csv_emit gives (the same table, or an error for the same input).
+ * by q_csv_emit gives (the same table, or an error for the same input);
+ * and cut into chunks of a few bytes for two threads, the same bytes and
+ * the same error as on one.
  */
 #include "converters/converters.h"
+#include "tests/fuzz/fuzz.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -38,12 +41,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (!rc1)
 		rc1 = q_csv_emit(all, &opts, &a, &e1);
+	fuzz_threads(1, 0);
 	int rc2 = q_csv_from_json((const char *)data, size, &opts, &b, NULL, NULL, &e2);
 	if ((rc1 == 0) != (rc2 == 0) ||
 	    (rc1 == 0 && (a.len != b.len || (a.len && memcmp(a.data, b.data, a.len)))))
 		abort();
+	/* In chunks on two threads: what one thread gives. */
+	struct q_buf c;
+	struct q_error e3;
+	q_buf_init(&c, 0);
+	q_error_init(&e3);
+	fuzz_threads(2, 1 + size % 13);
+	int rc3 = q_csv_from_json((const char *)data, size, &opts, &c, NULL, NULL, &e3);
+	fuzz_threads(0, 0);
+	if (!fuzz_same_run(rc2, &b, &e2, rc3, &c, &e3))
+		abort();
 	json_decref(all);
 	q_buf_release(&a);
 	q_buf_release(&b);
+	q_buf_release(&c);
 	return 0;
 }
