@@ -96,20 +96,25 @@ static const char *const stop_words[] = {
 	"yours", "yourself", "yourselves",
 };
 #define NSTOP (sizeof(stop_words) / sizeof(stop_words[0]))
-#define STOP_MAX_LEN 12
 
 /*
- * The stop words bucketed by length and first letter, each packed into two
- * integers, so a lookup compares a few integers and hashes nothing.
- * Built once for every thread.
+ * A set of lowercase ASCII words of 2 to SET_MAX_LEN letters, bucketed by
+ * length and first letter, each packed into two integers, so a lookup
+ * compares a few integers and hashes nothing.  Built once for every
+ * thread.
  */
+#define SET_MAX_LEN 12
+
 struct packed {
 	uint64_t lo, hi;
 };
 
-static struct packed stop_packed[NSTOP];
-static unsigned short bucket_start[STOP_MAX_LEN + 2][26];
-static pthread_once_t stop_once = PTHREAD_ONCE_INIT;
+struct word_set {
+	const char *const *words;
+	size_t count;
+	struct packed *packed;			       /* words[], bucket after bucket */
+	unsigned short start[(SET_MAX_LEN + 2) * 26]; /* the first of each bucket */
+};
 
 static size_t bucket_of(size_t len, char first)
 {
@@ -127,39 +132,59 @@ static struct packed pack(const char *w, size_t n)
 	return p;
 }
 
-static void build_stop_buckets(void)
+static void build_set(struct word_set *set)
 {
 	/* A counting sort on (length, first letter). */
-	unsigned short *start = &bucket_start[0][0];
-	unsigned short fill[(STOP_MAX_LEN + 2) * 26] = {0};
-	for (size_t i = 0; i < NSTOP; i++) /* every one is 2 to STOP_MAX_LEN letters */
-		fill[bucket_of(strlen(stop_words[i]), stop_words[i][0])]++;
-	for (size_t b = 0, sum = 0; b < (STOP_MAX_LEN + 2) * 26; b++) {
+	unsigned short fill[(SET_MAX_LEN + 2) * 26] = {0};
+	for (size_t i = 0; i < set->count; i++)
+		fill[bucket_of(strlen(set->words[i]), set->words[i][0])]++;
+	for (size_t b = 0, sum = 0; b < (SET_MAX_LEN + 2) * 26; b++) {
 		size_t count = fill[b];
-		start[b] = fill[b] = (unsigned short)sum;
+		set->start[b] = fill[b] = (unsigned short)sum;
 		sum += count;
 	}
-	for (size_t i = 0; i < NSTOP; i++) {
-		size_t n = strlen(stop_words[i]);
-		stop_packed[fill[bucket_of(n, stop_words[i][0])]++] = pack(stop_words[i], n);
+	for (size_t i = 0; i < set->count; i++) {
+		size_t n = strlen(set->words[i]);
+		set->packed[fill[bucket_of(n, set->words[i][0])]++] = pack(set->words[i], n);
 	}
 }
 
-/* Whether a word of n ASCII letters, packed, is a stop word; a word of
- * one letter always is. */
-static int is_stop_word(struct packed p, size_t n)
+/* Whether the word of n letters, packed, is in the set. */
+static int in_set(const struct word_set *set, struct packed p, size_t n)
 {
-	if (n == 1)
-		return 1;
 	char first = (char)(p.lo & 0xff);
-	if (n > STOP_MAX_LEN || first < 'a' || first > 'z')
+	if (n < 2 || n > SET_MAX_LEN || first < 'a' || first > 'z')
 		return 0;
 	size_t b = bucket_of(n, first);
-	const unsigned short *start = &bucket_start[0][0];
-	for (size_t k = start[b]; k < start[b + 1]; k++)
-		if (stop_packed[k].lo == p.lo && stop_packed[k].hi == p.hi)
+	for (size_t k = set->start[b]; k < set->start[b + 1]; k++)
+		if (set->packed[k].lo == p.lo && set->packed[k].hi == p.hi)
 			return 1;
 	return 0;
+}
+
+/* Common irregular past forms that are no stop words. */
+static const char *const irregular_past[] = {
+	"bought", "broke", "built", "caught", "chose", "cut", "drove", "fell", "fought",
+	"found", "grew", "heard", "hit", "led", "left", "lost", "met", "paid", "ran",
+	"rose", "sent", "set", "sold", "spent", "spoke", "stood", "taught", "won", "wrote",
+};
+#define NPAST (sizeof(irregular_past) / sizeof(irregular_past[0]))
+
+static struct packed stop_packed[NSTOP], past_packed[NPAST];
+static struct word_set stop_set = {stop_words, NSTOP, stop_packed, {0}};
+static struct word_set past_set = {irregular_past, NPAST, past_packed, {0}};
+static pthread_once_t sets_once = PTHREAD_ONCE_INIT;
+
+static void build_sets(void)
+{
+	build_set(&stop_set);
+	build_set(&past_set);
+}
+
+/* A word of one letter is a stop word too. */
+static int is_stop_word(struct packed p, size_t n)
+{
+	return n == 1 || in_set(&stop_set, p, n);
 }
 
 /* ---- reading words ----------------------------------------------------------- */
@@ -295,26 +320,16 @@ static size_t stem_len(const char *w, size_t n)
 	return n;
 }
 
-/* Common irregular past forms that are no stop words. */
-static const char *const irregular_past[] = {
-	"bought", "broke", "built", "caught", "chose", "cut", "drove", "fell", "fought",
-	"found", "grew", "heard", "hit", "led", "left", "lost", "met", "paid", "ran",
-	"rose", "sent", "set", "sold", "spent", "spoke", "stood", "taught", "won", "wrote",
-};
-
 enum past { NOT_PAST, PAST_ED, PAST_IRREGULAR };
 
 /* A past form: "closed", "remained" (but "-eed" words, "need", "speed",
- * are nouns), or an irregular one.  Asked once per distinct word. */
-static enum past past_form(const char *w, size_t n)
+ * are nouns), or an irregular one, whose packed form is p when packed is
+ * set.  Asked once per distinct word. */
+static enum past past_form(const char *w, size_t n, struct packed p, int packed)
 {
 	if (n >= 5 && w[n - 2] == 'e' && w[n - 1] == 'd' && w[n - 3] != 'e')
 		return PAST_ED;
-	for (size_t i = 0; n <= 6 && i < sizeof(irregular_past) / sizeof(irregular_past[0]); i++)
-		if (irregular_past[i][0] == w[0] && strlen(irregular_past[i]) == n &&
-		    memcmp(irregular_past[i], w, n) == 0)
-			return PAST_IRREGULAR;
-	return NOT_PAST;
+	return packed && in_set(&past_set, p, n) ? PAST_IRREGULAR : NOT_PAST;
 }
 
 /* ---- the tables: vectors in first-seen order, maps that index them ------------ */
@@ -419,8 +434,10 @@ static uint32_t token_of(struct kp *kp, size_t b, size_t n, unsigned kinds)
 	if (n <= 1 || n > MAX_WORD_BYTES || !(kinds & (C_LOWER | C_UPPER | C_HIGH)) ||
 	    ((kinds & C_DIGIT) && is_numeral(text, n)))
 		return T_BREAK;
-	if (!(kinds & (C_HIGH | C_JOIN)) && n <= STOP_MAX_LEN) {
-		struct packed p = packed_lower(text, n, b + 16 <= kp->doc->text.len);
+	struct packed p = {0, 0};
+	int packed = !(kinds & (C_HIGH | C_JOIN)) && n <= SET_MAX_LEN;
+	if (packed) {
+		p = packed_lower(text, n, b + 16 <= kp->doc->text.len);
 		if (is_stop_word(p, n))
 			return n == 2 && p.lo == PACKED_OF ? T_OF : T_BREAK;
 	}
@@ -439,7 +456,7 @@ static uint32_t token_of(struct kp *kp, size_t b, size_t n, unsigned kinds)
 	void *v = q_map_get(&kp->words, key, sn);
 	if (v)
 		return AS_INDEX(v);
-	enum past past = past_form(key, sn); /* a past form has no plural "s" */
+	enum past past = past_form(key, n, p, packed);
 	if (key == low && !(key = q_arena_strndup(&kp->doc->arena, low, sn))) {
 		kp->failed = 1;
 		return T_BREAK;
@@ -840,7 +857,7 @@ static int select_top(struct kp *kp)
 int q_keyphrases_build(struct q_doc *doc, struct q_error *err)
 {
 	struct kp kp = {.doc = doc};
-	pthread_once(&stop_once, build_stop_buckets);
+	pthread_once(&sets_once, build_sets);
 	q_map_init(&kp.words);
 	int rc = read_text(&kp);
 	if (!rc) {

@@ -21,9 +21,10 @@ uint64_t q_hash(const void *data, size_t len)
 		memcpy(&k, p, 8);
 		h = mix(h, k);
 	}
-	if (len) {
+	if (len) { /* byte by byte: a memcpy of a variable length is a call */
 		k = 0;
-		memcpy(&k, p, len);
+		for (size_t i = 0; i < len; i++)
+			k |= (uint64_t)p[i] << (8 * i);
 		h = mix(h, k);
 	}
 	h ^= h >> 33;
