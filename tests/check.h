@@ -9,7 +9,9 @@
 #define Q_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int check_failures;
 
@@ -40,5 +42,32 @@ static int check_failures;
 #define SKIP(name, why) printf("SKIP %s: %s\n", (name), (why))
 
 #define CHECK_DONE() (check_failures ? 1 : 0)
+
+/* What a case writes on stderr: capture_start, then capture_end returns it
+ * (malloc'd) and puts stderr back. */
+static int captured_fd = -1;
+
+static inline void capture_start(void)
+{
+	char path[] = "/tmp/quarry-test-stderr-XXXXXX";
+	int fd = mkstemp(path);
+	unlink(path);
+	fflush(stderr);
+	captured_fd = dup(2);
+	dup2(fd, 2);
+	close(fd);
+}
+
+static inline char *capture_end(void)
+{
+	fflush(stderr);
+	off_t n = lseek(2, 0, SEEK_END);
+	char *s = calloc(1, (size_t)n + 1);
+	if (s && n > 0 && pread(2, s, (size_t)n, 0) != n)
+		s[0] = '\0';
+	dup2(captured_fd, 2);
+	close(captured_fd);
+	return s;
+}
 
 #endif

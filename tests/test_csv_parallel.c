@@ -26,30 +26,6 @@ static unsigned rnd(unsigned n)
 	return (unsigned)(rng_state % n);
 }
 
-static int warned_fd = -1;
-
-static void capture_start(void)
-{
-	char path[] = "/tmp/quarry-test-stderr-XXXXXX";
-	int fd = mkstemp(path);
-	unlink(path);
-	fflush(stderr);
-	warned_fd = dup(2);
-	dup2(fd, 2);
-	close(fd);
-}
-
-static char *capture_end(void)
-{
-	fflush(stderr);
-	off_t n = lseek(2, 0, SEEK_END);
-	char *s = calloc(1, (size_t)n + 1);
-	if (n > 0 && pread(2, s, (size_t)n, 0) != n)
-		s[0] = '\0';
-	dup2(warned_fd, 2);
-	close(warned_fd);
-	return s;
-}
 
 static void set_threads(int threads, size_t chunk)
 {
