@@ -506,6 +506,13 @@ static void test_name_lists(void)
 	CHECK("... but not before a day number", has_type(&d, "Jordan", Q_ENT_GPE) && !entity(&d, "Jordan May"));
 	q_doc_release(&d);
 
+	if (extract(&d, "Any news on Aunt Toni? Uncle Bob called.\n"))
+		return;
+	CHECK("kinship words are titles, no part of a name",
+	      has_type(&d, "Toni", Q_ENT_PERSON) && has_type(&d, "Bob", Q_ENT_PERSON) &&
+		      !mentioned(&d, "Aunt Toni"));
+	q_doc_release(&d);
+
 	if (extract(&d, "Each household got NZ$120 and HK$5 from the fund.\n"))
 		return;
 	CHECK("the country of a dollar is no name", !mentioned(&d, "NZ") && !mentioned(&d, "HK"));
