@@ -228,6 +228,8 @@ static int nameish(struct ner *n, size_t i)
 	if ((f & Q_TOKF_ALLCAPS) && !(f & Q_TOKF_DOTTED) &&
 	    (tok(n, i)->letters > 8 || (wf(n, i) & (Q_GW_COMMON | Q_GW_NOT_NAME))))
 		return 0; /* shouting, "IT", "CEO" */
+	if ((f & Q_TOKF_DOTTED) && (wf(n, i) & Q_GW_NOT_NAME))
+		return 0; /* "P.S." */
 	if (i + 1 < n->toks.count && !(tok(n, i + 1)->flags & Q_TOKF_SPACE) &&
 	    n->text[tok(n, i + 1)->start] == '$')
 		return 0; /* a currency's country: "NZ$120", "HK$5" */

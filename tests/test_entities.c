@@ -513,6 +513,11 @@ static void test_name_lists(void)
 		      !mentioned(&d, "Aunt Toni"));
 	q_doc_release(&d);
 
+	if (extract(&d, "P.S. Tom, please call Vernon.\n"))
+		return;
+	CHECK("a postscript mark is no initial", has_type(&d, "Tom", Q_ENT_PERSON) && !mentioned(&d, "P.S."));
+	q_doc_release(&d);
+
 	if (extract(&d, "Each household got NZ$120 and HK$5 from the fund.\n"))
 		return;
 	CHECK("the country of a dollar is no name", !mentioned(&d, "NZ") && !mentioned(&d, "HK"));
