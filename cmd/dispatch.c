@@ -41,7 +41,7 @@ static const struct command commands[] = {
 	 "quarry export --out DIR [OPTIONS] INPUT...",
 	 "extract folders of documents into an output folder, for cron and warehouses",
 	 "Extracts every INPUT (a file, a folder taken recursively, @LISTFILE or '-'\n"
-	 "for paths one a line) into DIR: one JSON, YAML and XML file per document\n"
+	 "for paths one per line) into DIR: one JSON, YAML and XML file per document\n"
 	 "under DIR/json, DIR/yaml and DIR/xml mirroring the input tree, and per run\n"
 	 "one NDJSON file (DIR/ndjson/RUN.ndjson) and one CSV table set\n"
 	 "(DIR/csv/RUN/); DIR/latest names the last complete run.  The manifest\n"
