@@ -99,6 +99,10 @@ int q_output_value(struct q_output *out, json_t *value, const char *file,
  * array, written as they come where the format allows it. */
 int q_output_array_begin(struct q_output *out, struct q_error *err);
 int q_output_array_end(struct q_output *out, struct q_error *err);
+/* An element of that array taken as data, as it would be inside the whole
+ * array (a quarry document among them is not checked as one). */
+int q_output_item(struct q_output *out, json_t *value, const char *file,
+		  struct q_error *err);
 /* JSON or NDJSON text of data records written as one CSV table, a record
  * at a time (q_csv_from_json): the output must be CSV and hold nothing
  * else. */

@@ -155,6 +155,27 @@ static int convert_file(const struct q_cmdline *cl, const char *path, struct q_o
 		q_buf_release(&raw);
 		return rc;
 	}
+	struct q_xml_items *xml_items;
+	if (!rc && strcmp(from->name, "xml") == 0 &&
+	    strcmp(q_format_find(cl->format)->name, "json") == 0 &&
+	    q_xml_items_open(&xml_items, raw.data, raw.len, name)) {
+		/* A json-to-xml array streams element by element into JSON,
+		 * which writes it exactly as the whole array. */
+		rc = q_output_array_begin(out, err);
+		while (!rc) {
+			json_t *item = NULL;
+			rc = q_xml_items_next(xml_items, &item, err);
+			if (rc || !item)
+				break;
+			rc = q_output_item(out, item, name, err);
+			json_decref(item);
+		}
+		if (!rc)
+			rc = q_output_array_end(out, err);
+		q_xml_items_close(xml_items);
+		q_buf_release(&raw);
+		return rc;
+	}
 	while (!rc) {
 		json_t *value = NULL;
 		rc = from->read(raw.data, raw.len, &pos, name, &value, err);

@@ -108,6 +108,15 @@ int q_output_value(struct q_output *o, json_t *value, const char *file,
 	return rc ? rc : flush_if_full(o, err);
 }
 
+int q_output_item(struct q_output *o, json_t *value, const char *file, struct q_error *err)
+{
+	o->opts.file = file;
+	if (o->is_csv)
+		return add_csv(o, value, 0, err);
+	int rc = q_array_writer_item(o->array, value, err);
+	return rc ? rc : flush_if_full(o, err);
+}
+
 int q_output_array_begin(struct q_output *o, struct q_error *err)
 {
 	o->in_array = 1;

@@ -155,6 +155,18 @@ int q_xml_emit(json_t *value, const struct q_emit_opts *opts,
  * no external entities, no DTD loading, limited depth and size. */
 int q_xml_read(const char *data, size_t len, size_t *pos, const char *file,
 	       json_t **value, struct q_error *err);
+/*
+ * The elements of a json-to-xml <array> root one at a time, so that a large
+ * array of records converts in memory for one record: the same values as
+ * q_xml_read's array, and on an error the error q_xml_read gives for the
+ * whole input.  q_xml_items_open returns 1 when data is such a document
+ * and can stream (0: read it with q_xml_read); q_xml_items_next gives each
+ * element, then NULL; q_xml_items_close frees.
+ */
+struct q_xml_items;
+int q_xml_items_open(struct q_xml_items **it, const char *data, size_t len, const char *file);
+int q_xml_items_next(struct q_xml_items *it, json_t **item, struct q_error *err);
+void q_xml_items_close(struct q_xml_items *it);
 
 /*
  * Checks an XML text against a user's XSD (the XSD's own includes and

@@ -27,7 +27,9 @@
  * top of libxml2's own amplification checks; external ones are never read.
  * libxml2 joins adjacent text into one node and refuses to grow one past
  * 10 MB without XML_PARSE_HUGE, so the characters callback starts a new
- * text node before that; the readers join them again.
+ * text node before that; the readers join them again.  A json-to-xml
+ * <array> converted to JSON can instead stream element by element
+ * (q_xml_items, xmlTextReader), mapped by the same functions.
  *
  * Errors and threads.  libxml2 2.9's error handlers are per thread; every
  * call installs its own structured handler for its duration (so nothing
@@ -45,6 +47,7 @@
 #include <libxml/parserInternals.h>
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xmlreader.h>
 #include <libxml/xmlschemas.h>
 
 #include <errno.h>
@@ -2236,8 +2239,9 @@ static void check_dtd(struct reader *r)
 
 #define READ_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | XML_PARSE_COMPACT)
 
-int q_xml_read(const char *data, size_t len, size_t *pos, const char *file, json_t **value,
-	       struct q_error *err)
+/* q_xml_read; warned holds the warnings (WARN_…) not to give again. */
+static int read_document(const char *data, size_t len, size_t *pos, const char *file,
+			 json_t **value, struct q_error *err, unsigned warned)
 {
 	size_t p = *pos;
 	struct reader r;
@@ -2250,6 +2254,7 @@ int q_xml_read(const char *data, size_t len, size_t *pos, const char *file, json
 	}
 	*value = NULL;
 	memset(&r, 0, sizeof(r));
+	r.warned = warned;
 	while (p < len && (data[p] == ' ' || data[p] == '\t' || data[p] == '\n' || data[p] == '\r'))
 		r.line0 += data[p++] == '\n';
 	if (p == len) {
@@ -2315,6 +2320,235 @@ int q_xml_read(const char *data, size_t len, size_t *pos, const char *file, json
 	handlers_leave(&h);
 	q_buf_release(&r.text);
 	*pos = rc ? *pos : len;
+	return rc;
+}
+
+int q_xml_read(const char *data, size_t len, size_t *pos, const char *file, json_t **value,
+	       struct q_error *err)
+{
+	return read_document(data, len, pos, file, value, err, 0);
+}
+
+/* ---- q_xml_items: a json-to-xml <array> element by element --------------- */
+
+/*
+ * libxml2's xmlTextReader (same options, limits and entity loader as
+ * q_xml_read) stops on the root; each child is expanded into a subtree,
+ * mapped by read_fn exactly as fn_children would, and freed when the
+ * reader moves on, so memory holds one element.  Documents this path
+ * cannot map exactly as the tree does are left to q_xml_read: a document
+ * type declaration (entities), comments or processing instructions around
+ * the root (warned of first), attributes on the root, CDATA sections, or a run of text long
+ * enough for the tree reader to split it.  On any error the whole input
+ * is read again by q_xml_read, whose error (syntax first, then the first
+ * mapping error in document order) is the one returned.
+ */
+struct q_xml_items {
+	const char *data;
+	size_t len;
+	const char *file;
+	xmlTextReaderPtr tr;
+	struct capture cap;
+	struct reader r;
+	int inside; /* moved past the root's start tag */
+	int done;
+	int around; /* a comment or PI after the root */
+};
+
+/* Whether no text of data could reach the tree reader's split. */
+static int short_texts(const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+	if (memmem(data, len, "<![CDATA[", 9))
+		return 0;
+	while (p < end) {
+		const char *lt = memchr(p, '<', (size_t)(end - p));
+		if (!lt)
+			lt = end;
+		if ((size_t)(lt - p) >= Q_XML_TEXT_SPLIT)
+			return 0;
+		p = lt + 1;
+	}
+	return 1;
+}
+
+/* Whether a comment or PI may follow the root (the tree reader warns of
+ * those before anything else): the input ends with "-->" or "?>". */
+static int ends_in_markup(const char *data, size_t len)
+{
+	while (len && (data[len - 1] == ' ' || data[len - 1] == '\t' || data[len - 1] == '\n' ||
+		       data[len - 1] == '\r'))
+		len--;
+	return (len >= 3 && !memcmp(data + len - 3, "-->", 3)) ||
+	       (len >= 2 && !memcmp(data + len - 2, "?>", 2));
+}
+
+void q_xml_items_close(struct q_xml_items *it)
+{
+	if (!it)
+		return;
+	if (it->tr)
+		xmlFreeTextReader(it->tr);
+	q_buf_release(&it->r.text);
+	free(it);
+}
+
+/* Positions the reader on a root <array> that streams; 0 if it does not. */
+static int items_start(struct q_xml_items *it)
+{
+	int ret;
+	while ((ret = xmlTextReaderRead(it->tr)) == 1 && !it->cap.have) {
+		int type = xmlTextReaderNodeType(it->tr);
+		if (type != XML_READER_TYPE_ELEMENT)
+			return 0; /* a document type, comment or PI before the root */
+		const char *ns = (const char *)xmlTextReaderConstNamespaceUri(it->tr);
+		const char *name = (const char *)xmlTextReaderConstLocalName(it->tr);
+		if (!ns || strcmp(ns, Q_XML_FN_NAMESPACE) || !name || strcmp(name, "array") ||
+		    xmlTextReaderIsEmptyElement(it->tr))
+			return 0;
+		while ((ret = xmlTextReaderMoveToNextAttribute(it->tr)) == 1)
+			if (!xmlTextReaderIsNamespaceDecl(it->tr))
+				return 0;
+		return ret == 0 && !it->cap.have && xmlTextReaderMoveToElement(it->tr) >= 0;
+	}
+	return 0;
+}
+
+int q_xml_items_open(struct q_xml_items **itp, const char *data, size_t len, const char *file)
+{
+	struct handlers h;
+	size_t p = 0;
+	long line0 = 0;
+	*itp = NULL;
+	while (p < len && (data[p] == ' ' || data[p] == '\t' || data[p] == '\n' || data[p] == '\r'))
+		line0 += data[p++] == '\n';
+	if (p == len || len - p > INT_MAX || !short_texts(data + p, len - p) || ends_in_markup(data, len))
+		return 0;
+	struct q_xml_items *it = calloc(1, sizeof(*it));
+	if (!it)
+		return 0;
+	pthread_once(&setup.once, set_up);
+	it->data = data;
+	it->len = len;
+	it->file = file;
+	it->r.file = file;
+	it->r.line0 = line0;
+	it->r.budget = (len - p) * Q_XML_EXPANSION_FACTOR + Q_XML_EXPANSION_FLOOR;
+	q_buf_init(&it->r.text, 0);
+	handlers_enter(&h, &it->cap);
+	it->tr = xmlReaderForMemory(data + p, (int)(len - p), NULL, NULL, READ_OPTIONS);
+	int ok = it->tr && items_start(it);
+	handlers_leave(&h);
+	if (!ok) {
+		q_xml_items_close(it);
+		return 0;
+	}
+	*itp = it;
+	return 1;
+}
+
+/* Ends the stream on an error: q_xml_read's error for the whole input. */
+static int items_fail(struct q_xml_items *it, struct q_error *err)
+{
+	struct q_error mine = *err, again;
+	struct capture cap = it->cap;
+	size_t pos = 0;
+	json_t *v = NULL;
+	xmlFreeTextReader(it->tr);
+	it->tr = NULL;
+	it->done = 1;
+	q_error_init(&again);
+	int rc = read_document(it->data, it->len, &pos, it->file, &v, &again, it->r.warned);
+	json_decref(v);
+	if (rc) {
+		*err = again;
+		return rc;
+	}
+	/* The tree reader took what the stream refused: keep the stream's error. */
+	if (cap.have)
+		return q_error_set(err, Q_ESYNTAX, it->file, cap.line + it->r.line0, cap.column, -1,
+				   "invalid XML: %s", cap.message);
+	if (mine.code) {
+		*err = mine;
+		return mine.code;
+	}
+	return q_error_msg(err, Q_EINTERNAL, it->file,
+			   "the XML stream stopped where the document reader did not (a bug in quarry)");
+}
+
+static int items_step(struct q_xml_items *it, json_t **item)
+{
+	for (;;) {
+		int ret = it->inside ? xmlTextReaderNext(it->tr) : xmlTextReaderRead(it->tr);
+		it->inside = 1;
+		if (ret != 1 || it->cap.have)
+			return -1;
+		int type = xmlTextReaderNodeType(it->tr);
+		int depth = xmlTextReaderDepth(it->tr);
+		if (depth == 0 && type == XML_READER_TYPE_END_ELEMENT) {
+			/* The root is closed: the rest must be well-formed too. */
+			while ((ret = xmlTextReaderRead(it->tr)) == 1 && !it->cap.have) {
+				type = xmlTextReaderNodeType(it->tr);
+				it->around |= type == XML_READER_TYPE_COMMENT ||
+					      type == XML_READER_TYPE_PROCESSING_INSTRUCTION;
+			}
+			if (ret != 0 || it->cap.have)
+				return -1;
+			if (it->around)
+				warn_once(&it->r, WARN_COMMENT, "%s",
+					  "comments and processing instructions around data are dropped");
+			it->done = 1;
+			return 0;
+		}
+		if (depth != 1)
+			return -1;
+		switch (type) {
+		case XML_READER_TYPE_ELEMENT: {
+			xmlNodePtr n = xmlTextReaderExpand(it->tr);
+			if (!n || it->cap.have)
+				return -1;
+			it->r.doc = n->doc; /* (xmlTextReaderCurrentDoc would keep it) */
+			*item = read_fn(&it->r, n, 2, 0);
+			if (!*item)
+				return -1;
+			if (it->r.text.failed) {
+				json_decref(*item);
+				*item = NULL;
+				return -1;
+			}
+			return 0;
+		}
+		case XML_READER_TYPE_TEXT:
+		case XML_READER_TYPE_WHITESPACE:
+		case XML_READER_TYPE_SIGNIFICANT_WHITESPACE: {
+			const char *t = (const char *)xmlTextReaderConstValue(it->tr);
+			if (t && !is_ws_only(t, strlen(t)))
+				return -1;
+			break;
+		}
+		case XML_READER_TYPE_COMMENT:
+		case XML_READER_TYPE_PROCESSING_INSTRUCTION:
+			warn_once(&it->r, WARN_COMMENT, "%s",
+				  "comments and processing instructions inside data are dropped");
+			break;
+		default:
+			return -1;
+		}
+	}
+}
+
+int q_xml_items_next(struct q_xml_items *it, json_t **item, struct q_error *err)
+{
+	struct handlers h;
+	*item = NULL;
+	if (it->done)
+		return 0;
+	it->r.err = err;
+	handlers_enter(&h, &it->cap);
+	int rc = items_step(it, item);
+	handlers_leave(&h);
+	if (rc)
+		rc = items_fail(it, err);
 	return rc;
 }
 

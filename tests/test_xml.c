@@ -2,8 +2,9 @@
  * test_xml.c — the XML converter: quarry documents through the quarry
  * vocabulary (samples, corpus, a document with every array filled and
  * characters XML cannot carry), arbitrary JSON through json-to-xml,
- * arbitrary XML through JsonML, the readers' errors and limits, and a
- * replay of the fuzz seeds.
+ * arbitrary XML through JsonML, the readers' errors and limits, the
+ * streaming reader of json-to-xml arrays against the tree, and a replay
+ * of the fuzz seeds.
  *
  * Two helper modes serve tests/xml_tools.sh:
  *   test_xml --write-docs DIR     quarry XML of the samples and of some
@@ -704,6 +705,151 @@ static void test_fn_reader(void)
 	expect_read_error("fn: unknown attribute", FN "<string" NS " kind=\"x\">1</string>", Q_EINVALID, 2, "kind");
 }
 
+/* ---- the streaming reader of json-to-xml arrays ------------------------ */
+
+/* JSON text of an XML input through q_xml_read (tree) or q_xml_items
+ * (stream), written as convert writes them; NULL and *err on an error.
+ * *streamed says whether the stream took the input. */
+static char *xml_to_json(const char *xml, size_t len, int stream, int compact, int *streamed,
+			 struct q_error *err)
+{
+	struct q_emit_opts opts = {.compact = compact, .file = "t.xml"};
+	const struct q_format *json = q_format_find("json");
+	struct q_buf b;
+	struct q_xml_items *it = NULL;
+	int rc = 0;
+	q_buf_init(&b, 0);
+	q_error_init(err);
+	*streamed = stream && q_xml_items_open(&it, xml, len, "t.xml");
+	if (*streamed) {
+		struct q_array_writer *w = NULL;
+		rc = q_array_writer_open(&w, json, &opts, &b, err);
+		while (!rc) {
+			json_t *item = NULL;
+			rc = q_xml_items_next(it, &item, err);
+			if (rc || !item)
+				break;
+			rc = q_array_writer_item(w, item, err);
+			json_decref(item);
+		}
+		int closed = q_array_writer_close(w, !rc, err);
+		rc = rc ? rc : closed;
+		q_xml_items_close(it);
+	} else {
+		size_t pos = 0;
+		json_t *v = NULL;
+		rc = q_xml_read(xml, len, &pos, "t.xml", &v, err);
+		if (!rc && v)
+			rc = json->emit(v, &opts, &b, err);
+		json_decref(v);
+	}
+	if (rc || b.failed) {
+		q_buf_release(&b);
+		return NULL;
+	}
+	q_buf_putc(&b, '\0');
+	return b.data;
+}
+
+/* The stream gives the tree's bytes (or its very error) for xml. */
+static void expect_same_stream(const char *name, const char *xml, size_t len, int want_stream)
+{
+	struct q_error e1, e2;
+	int s1, s2, same = 1;
+	for (int compact = 0; compact <= 1 && same; compact++) {
+		char *tree = xml_to_json(xml, len, 0, compact, &s1, &e1);
+		char *stream = xml_to_json(xml, len, 1, compact, &s2, &e2);
+		same = s2 == want_stream && (tree && stream ? !strcmp(tree, stream) : !tree && !stream);
+		if (same && !tree)
+			same = e1.code == e2.code && e1.line == e2.line && e1.column == e2.column &&
+			       !strcmp(e1.message, e2.message);
+		if (!same)
+			printf("  %s: streamed %d; tree %.80s (%s); stream %.80s (%s)\n", name, s2,
+			       tree ? tree : "-", tree ? "" : e1.message, stream ? stream : "-",
+			       stream ? "" : e2.message);
+		free(tree);
+		free(stream);
+	}
+	CHECK(name, same);
+}
+
+/* n generated records of every kind of value, as json-to-xml. */
+static char *records_xml(size_t n, size_t *len)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *rec = json_pack("{s:I, s:s, s:b, s:f, s:n, s:[i, s, {}], s:{s:s, s:{s:f}}}", "id", (json_int_t)i,
+					"name", i % 7 ? "plain name" : "tab\tnewline\n<&>\"'\xc3\xa9\xf0\x9f\x98\x80", "on",
+					(int)(i % 3 == 0), "score", (double)i / 8.0 - 1e3, "note", "list", (int)i,
+					"a b", "address", "1x", i % 2 ? "" : "  spaced  ", "geo", "lat", 1.0 / (double)(i + 3));
+		json_array_append_new(arr, rec);
+	}
+	json_array_append_new(arr, json_array());
+	json_array_append_new(arr, json_string(""));
+	int rc;
+	char *xml = emit_xml(arr, 0, &rc);
+	json_decref(arr);
+	*len = xml ? strlen(xml) : 0;
+	return xml;
+}
+
+static void test_stream(void)
+{
+	size_t len;
+	char *xml = records_xml(20000, &len);
+	if (!xml) {
+		CHECK("stream: records", 0);
+		return;
+	}
+	expect_same_stream("stream: 20000 records convert as through the tree", xml, len, 1);
+	/* Malformed after many records, at the end, and a mapping error. */
+	struct q_buf b;
+	q_buf_init(&b, 0);
+	/* The input up to the root's end tag. */
+	size_t body = len > 9 && !strcmp(xml + len - 9, "</array>\n") ? len - 9 : len;
+	CHECK("stream: records end with the root's end tag", body < len);
+	q_buf_append(&b, xml, body);
+	q_buf_puts(&b, "  <map>\n    <number key=\"id\">1</number>\n  </array>\n");
+	expect_same_stream("stream: malformed after 20000 records, the tree's error", b.data, b.len, 1);
+	q_buf_reset(&b);
+	q_buf_append(&b, xml, body);
+	expect_same_stream("stream: input cut short, the tree's error", b.data, b.len, 1);
+	q_buf_reset(&b);
+	q_buf_append(&b, xml, body);
+	q_buf_puts(&b, "  <string>a</string><object/>\n</array>\n");
+	expect_same_stream("stream: unexpected element after 20000 records, the tree's error", b.data, b.len, 1);
+	q_buf_reset(&b);
+	q_buf_append(&b, xml, body);
+	q_buf_puts(&b, "  text\n</array>\n");
+	expect_same_stream("stream: text after 20000 records, the tree's error", b.data, b.len, 1);
+	q_buf_reset(&b);
+	q_buf_append(&b, xml, len);
+	q_buf_puts(&b, "<array" NS "/>\n");
+	expect_same_stream("stream: a second root, the tree's error", b.data, b.len, 1);
+	q_buf_release(&b);
+	free(xml);
+
+#define SAME(name, xml, streams) expect_same_stream("stream: " name, xml, strlen(xml), streams)
+	SAME("leading lines, comments and PIs inside",
+	     "\n\n" FN "<array" NS ">\n<!-- c --><number>1</number><?pi x?>\n<map><!--d--><null key=\"a\"/></map></array>\n", 1);
+	SAME("prefixed root", "<j:array xmlns:j=\"" Q_XML_FN_NAMESPACE "\"><j:string>x</j:string></j:array>", 1);
+	SAME("empty array", "<array" NS "></array>", 1);
+	SAME("blank array", "<array" NS ">\n  \n</array>", 1);
+	SAME("nesting past the limit", "<array" NS "><array><array><array></array></array></array></array>", 1);
+	SAME("a self-closed root is left to the tree", "<array" NS "/>", 0);
+	SAME("a map root is left to the tree", "<map" NS "><null key=\"a\"/></map>", 0);
+	SAME("JsonML is left to the tree", "<array><number>1</number></array>", 0);
+	SAME("a document type is left to the tree",
+	     "<!DOCTYPE array [<!ENTITY e \"<number>1</number>\">]><array" NS ">&e;</array>", 0);
+	SAME("a comment before the root is left to the tree", "<!--c--><array" NS "><null/></array>", 0);
+	SAME("a comment after the root is left to the tree", "<array" NS "><!--x--><null/></array><!--c-->\n", 0);
+	SAME("attributes on the root are left to the tree", "<array" NS " key=\"a\"><null/></array>", 0);
+	SAME("CDATA is left to the tree", "<array" NS "><string><![CDATA[<x>]]></string></array>", 0);
+	SAME("undefined entity (found before the first element)", "<array" NS "><string>&nope;</string></array>", 0);
+	SAME("foreign attribute dropped", "<array" NS " xmlns:x=\"urn:x\"><string x:a=\"1\">s</string></array>", 1);
+#undef SAME
+}
+
 /* ---- arbitrary XML -------------------------------------------------------- */
 
 static void test_xml_data(void)
@@ -1315,6 +1461,7 @@ int main(int argc, char **argv)
 	test_schemas_agree();
 	test_json_data();
 	test_fn_reader();
+	test_stream();
 	test_xml_data();
 	test_security();
 	test_large_text();
