@@ -171,24 +171,29 @@ static int add_name(struct q_gazetteer *g, const char *s, size_t n,
 	return add_word_info(g, s + t0->start, t0->end - t0->start, 0, g->toks.count);
 }
 
-/* The next line of a file, without its newline; 0 at the end. */
-static int next_line(const char **p, const char *end, const char **line, size_t *len)
-{
-	if (*p >= end)
-		return 0;
-	const char *nl = memchr(*p, '\n', (size_t)(end - *p));
-	*line = *p;
-	*len = (size_t)((nl ? nl : end) - *p);
-	*p = nl ? nl + 1 : end;
-	return 1;
-}
-
+/* s[0..n) without the blanks around it. */
 static void trim(const char **s, size_t *n)
 {
 	while (*n && (**s == ' ' || **s == '\t'))
 		(*s)++, (*n)--;
 	while (*n && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t' || (*s)[*n - 1] == '\r'))
 		(*n)--;
+}
+
+/* The next line that holds an entry, trimmed: blank lines and "#"
+ * comments are passed over.  0 at the end. */
+static int next_entry(const char **p, const char *end, const char **line, size_t *len)
+{
+	while (*p < end) {
+		const char *nl = memchr(*p, '\n', (size_t)(end - *p));
+		*line = *p;
+		*len = (size_t)((nl ? nl : end) - *p);
+		*p = nl ? nl + 1 : end;
+		trim(line, len);
+		if (*len && (*line)[0] != '#')
+			return 1;
+	}
+	return 0;
 }
 
 /* Splits s at the first sep: the part before (trimmed) and the rest. */
@@ -227,10 +232,7 @@ static int load_table(struct q_gazetteer *g, const struct q_embedded *f,
 {
 	const char *p = f->data, *end = f->data + f->size, *line;
 	size_t len;
-	while (next_line(&p, end, &line, &len)) {
-		trim(&line, &len);
-		if (!len || line[0] == '#')
-			continue;
+	while (next_entry(&p, end, &line, &len)) {
 		struct q_str canon = field(&line, &len, '|');
 		struct q_str demonym = Q_STR_NULL;
 		if (add_name(g, canon.ptr, canon.len, type, canon))
@@ -263,11 +265,9 @@ static int load_words(struct q_gazetteer *g, const struct q_embedded *f, uint32_
 {
 	const char *p = f->data, *end = f->data + f->size, *line;
 	size_t len;
-	while (next_line(&p, end, &line, &len)) {
-		trim(&line, &len);
-		if (len && line[0] != '#' && add_word(g, line, len, cls))
+	while (next_entry(&p, end, &line, &len))
+		if (add_word(g, line, len, cls))
 			return Q_ENOMEM;
-	}
 	return 0;
 }
 
@@ -276,10 +276,7 @@ static int load_titles(struct q_gazetteer *g, const struct q_embedded *f)
 {
 	const char *p = f->data, *end = f->data + f->size, *line;
 	size_t len;
-	while (next_line(&p, end, &line, &len)) {
-		trim(&line, &len);
-		if (!len || line[0] == '#')
-			continue;
+	while (next_entry(&p, end, &line, &len)) {
 		struct q_str w = field(&line, &len, ' ');
 		uint32_t cls = Q_GW_TITLE;
 		if (len == 2 && memcmp(line, "of", 2) == 0)
@@ -321,10 +318,7 @@ static int load_cues(struct q_gazetteer *g, const struct q_embedded *f)
 	};
 	const char *p = f->data, *end = f->data + f->size, *line;
 	size_t len;
-	while (next_line(&p, end, &line, &len)) {
-		trim(&line, &len);
-		if (!len || line[0] == '#')
-			continue;
+	while (next_entry(&p, end, &line, &len)) {
 		struct q_str name = field(&line, &len, ':');
 		uint32_t cls = 0;
 		for (size_t k = 0; k < sizeof(classes) / sizeof(classes[0]); k++)
