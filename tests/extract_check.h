@@ -1,10 +1,12 @@
 /*
- * extract_check.h — what the tests of the annotation stages share: a text
- * extracted into a document, and the seed op-ed of ../shared/corpus/.
+ * extract_check.h — what the tests of extraction share: a text extracted
+ * into a document, a document's JSON text, and the seed op-ed of
+ * ../shared/corpus/.
  */
 #ifndef Q_EXTRACT_CHECK_H
 #define Q_EXTRACT_CHECK_H
 
+#include "converters/converters.h"
 #include "extract/extract.h"
 #include "util/util.h"
 
@@ -26,6 +28,19 @@ static inline int extract_text(struct q_doc *doc, const char *text, const char *
 		return -1;
 	}
 	return 0;
+}
+
+/* A document's JSON text, as `quarry extract` writes it, into out.
+ * 0 or a Q_E* code. */
+static inline int doc_json_text(const struct q_doc *doc, struct q_buf *out)
+{
+	struct q_error err;
+	json_t *view = q_ir_to_json(doc);
+	q_error_init(&err);
+	q_buf_reset(out);
+	int rc = view ? q_json_emit(view, NULL, out, &err) : Q_ENOMEM;
+	json_decref(view);
+	return rc;
 }
 
 /* The seed op-ed, whole, in a buffer of its own; NULL when it is absent. */

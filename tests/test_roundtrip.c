@@ -5,21 +5,11 @@
 #include "converters/converters.h"
 #include "extract/extract.h"
 #include "tests/check.h"
+#include "tests/extract_check.h"
 
 #include <dirent.h>
 #include <stdlib.h>
 #include <sys/stat.h>
-
-static int to_json(const struct q_doc *doc, struct q_buf *out)
-{
-	struct q_error err;
-	json_t *view = q_ir_to_json(doc);
-	q_error_init(&err);
-	q_buf_reset(out);
-	int rc = view ? q_json_emit(view, NULL, out, &err) : Q_ENOMEM;
-	json_decref(view);
-	return rc;
-}
 
 /* Returns 1 when the document survives the round trip byte for byte. */
 static int round_trip(const char *path, struct q_buf *raw, struct q_buf *first,
@@ -35,9 +25,9 @@ static int round_trip(const char *path, struct q_buf *raw, struct q_buf *first,
 	q_doc_init(&doc);
 	q_doc_init(&back);
 	if (q_read_file(path, Q_MAX_INPUT_DEFAULT, raw, &err) ||
-	    q_extract(path, raw->data, raw->len, &opts, &doc, &err) || to_json(&doc, first) ||
+	    q_extract(path, raw->data, raw->len, &opts, &doc, &err) || doc_json_text(&doc, first) ||
 	    q_json_read(first->data, first->len, &pos, path, &value, &err) || !value ||
-	    q_ir_from_json(value, &back, path, &err) || to_json(&back, second)) {
+	    q_ir_from_json(value, &back, path, &err) || doc_json_text(&back, second)) {
 		snprintf(why, whylen, "%s", err.message[0] ? err.message : "failed");
 	} else if (first->len != second->len || memcmp(first->data, second->data, first->len)) {
 		snprintf(why, whylen, "second JSON differs");

@@ -15,6 +15,7 @@
 #include "extract/extract.h"
 #include "schemas/schemas.h"
 #include "tests/check.h"
+#include "tests/extract_check.h"
 
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
@@ -103,17 +104,6 @@ static int same_after_xml(json_t *v, int compact, char **xml_out)
 	return ok;
 }
 
-static int to_json_text(const struct q_doc *doc, struct q_buf *out)
-{
-	struct q_error err;
-	json_t *view = q_ir_to_json(doc);
-	q_error_init(&err);
-	q_buf_reset(out);
-	int rc = view ? q_json_emit(view, NULL, out, &err) : Q_ENOMEM;
-	json_decref(view);
-	return rc;
-}
-
 /*
  * doc → view → XML → read → view → IR → view → JSON text, against the
  * JSON text of doc; the view read back must also equal the first view.
@@ -132,7 +122,7 @@ static int doc_round_trip(const struct q_doc *doc, const char *name, char *why, 
 	q_buf_init(&xml, 0);
 	q_error_init(&err);
 	q_doc_init(&back);
-	if (!view || to_json_text(doc, &first) || q_xml_emit(view, &opts, &xml, &err)) {
+	if (!view || doc_json_text(doc, &first) || q_xml_emit(view, &opts, &xml, &err)) {
 		snprintf(why, whylen, "emit: %s", err.message);
 	} else if (!strstr(xml.data, "<document xmlns=\"urn:quarry:1\"")) {
 		snprintf(why, whylen, "not written in the quarry vocabulary");
@@ -140,7 +130,7 @@ static int doc_round_trip(const struct q_doc *doc, const char *name, char *why, 
 		snprintf(why, whylen, "read: %ld: %s", err.line, err.message);
 	} else if (!json_equal(view, again)) {
 		snprintf(why, whylen, "the view read back differs");
-	} else if (q_ir_from_json(again, &back, name, &err) || to_json_text(&back, &second)) {
+	} else if (q_ir_from_json(again, &back, name, &err) || doc_json_text(&back, &second)) {
 		snprintf(why, whylen, "IR: %s", err.message);
 	} else if (first.len != second.len || memcmp(first.data, second.data, first.len)) {
 		snprintf(why, whylen, "second JSON differs");
@@ -156,7 +146,8 @@ static int doc_round_trip(const struct q_doc *doc, const char *name, char *why, 
 	return ok;
 }
 
-static int extract_text(struct q_doc *doc, const char *name, const char *text, size_t len)
+/* Extracts text[0..len) under the name given, against the seed's reference date. */
+static int extract_named(struct q_doc *doc, const char *name, const char *text, size_t len)
 {
 	struct q_error err;
 	struct q_extract_opts opts = {"2022-11-21", 0};
@@ -211,7 +202,7 @@ static void round_trip_file(const char *path, void *ctx)
 	q_buf_init(&raw, 0);
 	q_error_init(&err);
 	t->total++;
-	if (q_read_file(path, Q_MAX_INPUT_DEFAULT, &raw, &err) || extract_text(&doc, path, raw.data, raw.len)) {
+	if (q_read_file(path, Q_MAX_INPUT_DEFAULT, &raw, &err) || extract_named(&doc, path, raw.data, raw.len)) {
 		printf("FAIL xml round trip %s: cannot extract\n", path);
 	} else if (!doc_round_trip(&doc, path, why, sizeof(why))) {
 		printf("FAIL xml round trip %s: %s\n", path, why);
@@ -268,7 +259,7 @@ static struct q_span span_of(struct q_doc *doc, const char *needle)
 /* Every array filled, nulls and values, escapes in attributes. */
 static int build_hard_doc(struct q_doc *doc)
 {
-	if (extract_text(doc, "dir/we\x01ird\\name.txt", hard_text, sizeof(hard_text) - 1))
+	if (extract_named(doc, "dir/we\x01ird\\name.txt", hard_text, sizeof(hard_text) - 1))
 		return 0;
 	char *cr = strstr((char *)doc->text.ptr, "back.\xE2\x80\x9D\n");
 	if (!cr)
@@ -433,7 +424,7 @@ static void test_not_a_document(void)
 	q_buf_init(&raw, 0);
 	q_error_init(&err);
 	q_read_file("fixtures/sample/op-ed.txt", Q_MAX_INPUT_DEFAULT, &raw, &err);
-	extract_text(&doc, "op-ed.txt", raw.data, raw.len);
+	extract_named(&doc, "op-ed.txt", raw.data, raw.len);
 	json_t *view = q_ir_to_json(&doc);
 
 	json_t *extra = json_deep_copy(view);
@@ -486,7 +477,7 @@ static void test_quarry_errors(void)
 	q_buf_init(&raw, 0);
 	q_error_init(&err);
 	q_read_file("fixtures/sample/news.txt", Q_MAX_INPUT_DEFAULT, &raw, &err);
-	extract_text(&doc, "news.txt", raw.data, raw.len);
+	extract_named(&doc, "news.txt", raw.data, raw.len);
 	json_t *view = q_ir_to_json(&doc);
 	char *xml = emit_xml(view, 0, &rc);
 	/* Unknown paragraph kind, on the line of the first paragraph. */
@@ -1203,7 +1194,7 @@ static void test_threads(void)
 	q_buf_init(&raw, 0);
 	q_error_init(&err);
 	q_read_file("fixtures/sample/press-release.txt", Q_MAX_INPUT_DEFAULT, &raw, &err);
-	extract_text(&doc, "press-release.txt", raw.data, raw.len);
+	extract_named(&doc, "press-release.txt", raw.data, raw.len);
 	struct job jobs[4];
 	pthread_t th[4];
 	for (int i = 0; i < 4; i++) {
@@ -1382,7 +1373,7 @@ static void write_doc(const char *path, void *arg)
 	struct q_emit_opts opts = {.file = path};
 	snprintf(out, sizeof(out), "%s/%zu-%s.xml", w->dir, w->count++, base ? base + 1 : path);
 	json_t *view = NULL;
-	if (q_read_file(path, Q_MAX_INPUT_DEFAULT, &raw, &err) || extract_text(&doc, path, raw.data, raw.len) ||
+	if (q_read_file(path, Q_MAX_INPUT_DEFAULT, &raw, &err) || extract_named(&doc, path, raw.data, raw.len) ||
 	    !(view = q_ir_to_json(&doc)) || q_xml_emit(view, &opts, &xml, &err) ||
 	    q_write_atomic(out, xml.data, xml.len, &err)) {
 		fprintf(stderr, "%s: %s\n", path, err.message);

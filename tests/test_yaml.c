@@ -7,6 +7,7 @@
 #include "converters/converters.h"
 #include "extract/extract.h"
 #include "tests/check.h"
+#include "tests/extract_check.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -469,17 +470,6 @@ static void test_streams(void)
 
 /* ---- the corpus through the IR ----------------------------------------- */
 
-static int to_json(const struct q_doc *doc, struct q_buf *out)
-{
-	struct q_error err;
-	json_t *view = q_ir_to_json(doc);
-	q_error_init(&err);
-	q_buf_reset(out);
-	int rc = view ? q_json_emit(view, NULL, out, &err) : Q_ENOMEM;
-	json_decref(view);
-	return rc;
-}
-
 /* extract → JSON view → YAML → read → view → IR → JSON is byte-identical
  * to the direct JSON. */
 static int round_trip(const char *path, struct q_buf *bufs, char *why, size_t whylen)
@@ -495,10 +485,10 @@ static int round_trip(const char *path, struct q_buf *bufs, char *why, size_t wh
 	q_doc_init(&back);
 	q_buf_reset(&bufs[3]);
 	if (q_read_file(path, Q_MAX_INPUT_DEFAULT, &bufs[0], &err) ||
-	    q_extract(path, bufs[0].data, bufs[0].len, &opts, &doc, &err) || to_json(&doc, &bufs[1]) ||
+	    q_extract(path, bufs[0].data, bufs[0].len, &opts, &doc, &err) || doc_json_text(&doc, &bufs[1]) ||
 	    !(view = q_ir_to_json(&doc)) || q_yaml_emit(view, NULL, &bufs[3], &err) ||
 	    q_yaml_read(bufs[3].data, bufs[3].len, &pos, path, &value, &err) || !value ||
-	    q_ir_from_json(value, &back, path, &err) || to_json(&back, &bufs[2])) {
+	    q_ir_from_json(value, &back, path, &err) || doc_json_text(&back, &bufs[2])) {
 		snprintf(why, whylen, "%s", err.message[0] ? err.message : "failed");
 	} else if (bufs[1].len != bufs[2].len || memcmp(bufs[1].data, bufs[2].data, bufs[1].len)) {
 		snprintf(why, whylen, "the JSON after YAML differs");
