@@ -10,8 +10,10 @@
 #include "extract/extract.h"
 #include "util/util.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define SEED "../shared/corpus/seed/000_36aeae22b0248a3d.txt"
 
@@ -41,6 +43,33 @@ static inline int doc_json_text(const struct q_doc *doc, struct q_buf *out)
 	int rc = view ? q_json_emit(view, NULL, out, &err) : Q_ENOMEM;
 	json_decref(view);
 	return rc;
+}
+
+/* Calls each(path, ctx) for every .txt file under dir but SOURCES.txt,
+ * going depth levels of folders down (the corpus has one). */
+static inline void each_text_file(const char *dir, int depth, void (*each)(const char *, void *),
+				  void *ctx)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char path[1024];
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		struct stat st;
+		size_t n = strlen(e->d_name);
+		if (e->d_name[0] == '.')
+			continue;
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) >= sizeof(path) ||
+		    stat(path, &st) != 0)
+			continue;
+		if (S_ISDIR(st.st_mode) && depth > 0)
+			each_text_file(path, depth - 1, each, ctx);
+		else if (S_ISREG(st.st_mode) && n > 4 && strcmp(e->d_name + n - 4, ".txt") == 0 &&
+			 strcmp(e->d_name, "SOURCES.txt") != 0)
+			each(path, ctx);
+	}
+	closedir(d);
 }
 
 /* The seed op-ed, whole, in a buffer of its own; NULL when it is absent. */

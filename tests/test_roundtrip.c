@@ -40,39 +40,21 @@ static int round_trip(const char *path, struct q_buf *raw, struct q_buf *first,
 	return ok;
 }
 
-static int is_txt(const char *name)
-{
-	size_t n = strlen(name);
-	return n > 4 && strcmp(name + n - 4, ".txt") == 0;
-}
+/* The round trips of the files met, and how many held. */
+struct tally {
+	size_t total, good;
+	struct q_buf *bufs;
+};
 
-/* Every .txt file under dir (one level of subfolders, as in the corpus). */
-static void walk(const char *dir, int depth, size_t *total, size_t *good,
-		 struct q_buf *bufs)
+static void round_trip_file(const char *path, void *ctx)
 {
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[1024], why[600];
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		struct stat st;
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (stat(path, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode) && depth > 0) {
-			walk(path, depth - 1, total, good, bufs);
-		} else if (S_ISREG(st.st_mode) && is_txt(e->d_name) && strcmp(e->d_name, "SOURCES.txt")) {
-			(*total)++;
-			if (round_trip(path, &bufs[0], &bufs[1], &bufs[2], why, sizeof(why)))
-				(*good)++;
-			else
-				printf("FAIL round trip %s: %s\n", path, why);
-		}
-	}
-	closedir(d);
+	struct tally *c = ctx;
+	char why[600];
+	c->total++;
+	if (round_trip(path, &c->bufs[0], &c->bufs[1], &c->bufs[2], why, sizeof(why)))
+		c->good++;
+	else
+		printf("FAIL round trip %s: %s\n", path, why);
 }
 
 int main(void)
@@ -80,18 +62,18 @@ int main(void)
 	struct q_buf bufs[3];
 	for (int i = 0; i < 3; i++)
 		q_buf_init(&bufs[i], 0);
-	size_t total = 0, good = 0;
-	walk("fixtures/sample", 0, &total, &good, bufs);
-	CHECK("round trip of the sample documents", total == 3 && good == total);
+	struct tally c = {0, 0, bufs};
+	each_text_file("fixtures/sample", 0, round_trip_file, &c);
+	CHECK("round trip of the sample documents", c.total == 3 && c.good == c.total);
 	struct stat st;
 	if (stat("../shared/corpus", &st) != 0) {
 		SKIP("round trip of the corpus", "../shared/corpus is absent");
 	} else {
-		size_t before = good, all = total;
-		walk("../shared/corpus", 1, &total, &good, bufs);
+		size_t before = c.good, all = c.total;
+		each_text_file("../shared/corpus", 1, round_trip_file, &c);
 		char name[96];
-		snprintf(name, sizeof(name), "round trip of all %zu corpus documents", total - all);
-		CHECK(name, total > all && good - before == total - all);
+		snprintf(name, sizeof(name), "round trip of all %zu corpus documents", c.total - all);
+		CHECK(name, c.total > all && c.good - before == c.total - all);
 	}
 	for (int i = 0; i < 3; i++)
 		q_buf_release(&bufs[i]);

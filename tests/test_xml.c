@@ -159,35 +159,6 @@ static int extract_named(struct q_doc *doc, const char *name, const char *text, 
 	return rc;
 }
 
-static int is_txt(const char *name)
-{
-	size_t n = strlen(name);
-	return n > 4 && strcmp(name + n - 4, ".txt") == 0 && strcmp(name, "SOURCES.txt") != 0;
-}
-
-/* Calls each(path) for every .txt under dir (and one level of folders). */
-static void walk(const char *dir, int depth, void (*each)(const char *, void *), void *ctx)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char path[1024];
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		struct stat st;
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (stat(path, &st) != 0)
-			continue;
-		if (S_ISDIR(st.st_mode) && depth > 0)
-			walk(path, depth - 1, each, ctx);
-		else if (S_ISREG(st.st_mode) && is_txt(e->d_name))
-			each(path, ctx);
-	}
-	closedir(d);
-}
-
 struct tally {
 	size_t total, good;
 };
@@ -219,14 +190,14 @@ static void test_samples_and_corpus(void)
 {
 	struct tally t = {0, 0};
 	struct stat st;
-	walk("fixtures/sample", 0, round_trip_file, &t);
+	each_text_file("fixtures/sample", 0, round_trip_file, &t);
 	CHECK("xml round trip of the sample documents", t.total == 3 && t.good == t.total);
 	if (stat("../shared/corpus", &st) != 0) {
 		SKIP("xml round trip of the corpus", "../shared/corpus is absent");
 		return;
 	}
 	struct tally c = {0, 0};
-	walk("../shared/corpus", 1, round_trip_file, &c);
+	each_text_file("../shared/corpus", 1, round_trip_file, &c);
 	char name[96];
 	snprintf(name, sizeof(name), "xml round trip of all %zu corpus documents", c.total);
 	CHECK(name, c.total > 0 && c.good == c.total);
@@ -1392,10 +1363,10 @@ static int write_docs(const char *dir)
 	struct q_buf xml;
 	struct q_error err;
 	char out[1024];
-	walk("fixtures/sample", 0, write_doc, &w);
+	each_text_file("fixtures/sample", 0, write_doc, &w);
 	/* Every 25th corpus document or so is plenty for xmllint. */
 	w.limit = w.count + 30;
-	walk("../shared/corpus", 1, write_doc, &w);
+	each_text_file("../shared/corpus", 1, write_doc, &w);
 	q_buf_init(&xml, 0);
 	q_error_init(&err);
 	if (build_hard_doc(&doc)) {
