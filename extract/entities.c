@@ -43,6 +43,7 @@ enum strength { S_WEAK, S_DEFAULT, S_CUE, S_HEAD, S_GAZ };
 
 #define C_ACRONYM 0x01 /* one word in capitals */
 #define C_TITLED 0x02  /* named after a title */
+#define C_ECHO 0x04    /* an ordinary word where capitals prove nothing: see echo() */
 
 struct cand {
 	uint32_t bstart, bend; /* the mention, bytes */
@@ -743,7 +744,7 @@ static int32_t cand_holding(const struct ner *n, uint32_t b, uint32_t e)
 {
 	for (size_t k = n->cands.count; k-- > n->sentence_cands;) {
 		const struct cand *cd = &n->cands.items[k];
-		if (cd->bstart <= b && e <= cd->bend)
+		if (cd->bstart <= b && e <= cd->bend && !(cd->flags & C_ECHO))
 			return (int32_t)k;
 	}
 	return -1;
@@ -1572,6 +1573,8 @@ static void type_lists(struct ner *n)
 			j++;
 		int type = -1, agree = 1, untyped = 0;
 		for (size_t k = i; k < j && j - i >= 2; k++) {
+			if (cs[k].flags & C_ECHO)
+				continue;
 			if (cs[k].type == Q_ENT_MISC && cs[k].strength <= S_DEFAULT) {
 				untyped = 1;
 				continue;
@@ -1585,7 +1588,8 @@ static void type_lists(struct ner *n)
 		}
 		if (untyped && agree && type >= 0)
 			for (size_t k = i; k < j; k++)
-				if (cs[k].type == Q_ENT_MISC && cs[k].strength <= S_DEFAULT)
+				if (cs[k].type == Q_ENT_MISC && cs[k].strength <= S_DEFAULT &&
+				    !(cs[k].flags & C_ECHO))
 					cs[k].type = (uint8_t)type, cs[k].strength = S_DEFAULT;
 		i = j;
 	}
@@ -1650,6 +1654,30 @@ static size_t scan_end(const char *t, size_t b, size_t e)
 	return i;
 }
 
+/*
+ * An ordinary word capitalised only by where it stands ("Apple said …"
+ * opening a sentence or a headline) names something only if the text
+ * names it for sure elsewhere ("… shares of Apple"): it becomes a weak
+ * candidate that joins a sure one of the same name, and no other.
+ */
+static int echo(struct ner *n, size_t i)
+{
+	const struct q_name_token *t = tok(n, i);
+	if ((t->flags & (Q_TOKF_CAP | Q_TOKF_ALLCAPS | Q_TOKF_DOTTED)) != Q_TOKF_CAP ||
+	    t->letters < 3 || !(forced(n, i) || n->titlecase) || !common(n, i) ||
+	    (wf(n, i) & (Q_GW_TIME | Q_GW_TITLE)))
+		return 0;
+	return !(i + 1 < n->toks.count && nameish(n, i + 1) &&
+		 (tok(n, i + 1)->flags & Q_TOKF_SPACE));
+}
+
+static int push_echo(struct ner *n, size_t i)
+{
+	struct chunk c = {.n = 1};
+	c.e[0] = (struct elem){.t0 = (uint32_t)i, .t1 = (uint32_t)i + 1};
+	return push_cand(n, &c, (struct piece){0, 1, 0}, Q_ENT_MISC, S_WEAK, C_ECHO);
+}
+
 static int sentence_entities(struct ner *n, size_t si)
 {
 	const struct q_span *sp = &n->doc->sentences.items[si].span;
@@ -1686,6 +1714,8 @@ static int sentence_entities(struct ner *n, size_t si)
 		}
 		size_t m = start_at(n, i, &g);
 		if (!m) {
+			if (echo(n, i) && push_echo(n, i))
+				return Q_ENOMEM;
 			i++;
 			continue;
 		}
@@ -1714,6 +1744,8 @@ static int32_t link_of(struct ner *n, size_t ci)
 {
 	const struct cand *c = &n->cands.items[ci];
 	struct q_str s = cand_text(n, c, 0);
+	if (c->flags & C_ECHO)
+		return -1;
 	if (c->first == c->last) {
 		uintptr_t d = (uintptr_t)q_map_get(&n->shorts, s.ptr, s.len);
 		if (d && n->defs.items[d - 1].long_cand >= 0 &&

@@ -644,6 +644,20 @@ static void test_headline_and_bylines(void)
 	CHECK("a byline's people", has_type(&d, "Jane Doe", Q_ENT_PERSON) && has_type(&d, "John Smith", Q_ENT_PERSON));
 	CHECK("a law", has_type(&d, "Rural Connectivity Act", Q_ENT_LAW));
 	q_doc_release(&d);
+
+	if (extract(&d, "Apple unveils new phone\n\nApple said on Monday that shares of Apple "
+			"rose. \"Apple will grow,\" he said. Will they buy? Apple rose again.\n"))
+		return;
+	const struct q_entity *a = entity(&d, "Apple");
+	CHECK("an ordinary word opening a sentence joins the same name found for sure",
+	      a && a->type == Q_ENT_ORG && a->mentions.count == 5 &&
+		      a->mentions.items[0].sentence == 0 && !mentioned(&d, "Will"));
+	q_doc_release(&d);
+
+	if (extract(&d, "Apple pie is sweet. Apple trees grow.\n"))
+		return;
+	CHECK("… and nothing where no sure mention is", d.entities.count == 0);
+	q_doc_release(&d);
 }
 
 static void test_stress(void)
