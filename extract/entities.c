@@ -1057,6 +1057,20 @@ static int place_after(struct ner *n, size_t after)
 }
 
 
+/* What befalls people, after a form of "be": "… was arrested", "… has
+ * been appointed". */
+static int passive_person_after(struct ner *n, size_t k)
+{
+	if (tok_is(n, k, "was") || tok_is(n, k, "is") || tok_is(n, k, "were"))
+		k++;
+	else if ((tok_is(n, k, "has") || tok_is(n, k, "had")) && tok_is(n, k + 1, "been"))
+		k += 2;
+	else
+		return 0;
+	return is_word(n, k) && (tok(n, k)->flags & Q_TOKF_LOWER) &&
+	       (wf(n, k) & Q_GW_PERSON_PASSIVE);
+}
+
 /* "Jr.", "Sr.", "II", "III": after a name, never one by themselves. */
 static int suffix_word(struct ner *n, const struct elem *e)
 {
@@ -1253,7 +1267,8 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 		     (tok(n, before - 1)->flags & Q_TOKF_LOWER) &&
 		     q_has_role_word(tok_s(n, before - 1), tok_n(n, before - 1))))
 			type = Q_ENT_PERSON, strength = S_CUE;
-		else if ((nw & Q_GW_PERSON_AFTER) && (tok(n, after)->flags & Q_TOKF_LOWER))
+		else if (((nw & Q_GW_PERSON_AFTER) && (tok(n, after)->flags & Q_TOKF_LOWER)) ||
+			 passive_person_after(n, after))
 			type = Q_ENT_PERSON, strength = S_CUE;
 		else if ((tok_is(n, after, "and") && (tok_is(n, after + 1, "I") || tok_is(n, after + 1, "me"))) ||
 			 (before >= 2 && tok_is(n, before - 1, "and") &&

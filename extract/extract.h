@@ -146,6 +146,7 @@ extern const struct q_embedded q_gazetteer_files[];
 #define Q_GW_ORG_POSS 0x00800000u     /* "shares" in "GM's shares" */
 #define Q_GW_PERSON_POSS 0x01000000u  /* "wife" in "Smith's wife" */
 #define Q_GW_ALONE 0x02000000u	      /* a head naming a body alone: "the Navy" */
+#define Q_GW_PERSON_PASSIVE 0x04000000u /* "arrested" in "Smith was arrested" */
 
 /* A name of the gazetteers: its type and the name its entity goes by. */
 struct q_gaz_name {
@@ -161,8 +162,9 @@ const struct q_gazetteer *q_gazetteer(void);
 uint32_t q_gaz_word(const struct q_gazetteer *g, const char *w, size_t n);
 /* In what q_gaz_word returns: the most tokens of a gazetteer name that
  * starts with the word (written in any case); 0 when none does. */
-#define Q_GW_NAME_TOKENS(classes) ((classes) >> 26)
-#define Q_GW_NAME_TOKENS_MAX 63u
+#define Q_GW_NAME_TOKENS_SHIFT 27
+#define Q_GW_NAME_TOKENS(classes) ((classes) >> Q_GW_NAME_TOKENS_SHIFT)
+#define Q_GW_NAME_TOKENS_MAX 31u
 /* A name by its key: its tokens joined as q_gaz_key joins them. */
 const struct q_gaz_name *q_gaz_name(const struct q_gazetteer *g,
 				    const char *key, size_t n);

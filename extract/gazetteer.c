@@ -132,7 +132,8 @@ static int add_word_info(struct q_gazetteer *g, const char *w, size_t n, uint32_
 		most = tokens > Q_GW_NAME_TOKENS_MAX ? Q_GW_NAME_TOKENS_MAX : (uint32_t)tokens;
 	/* A key already there is kept by the map: only a new one is copied. */
 	const char *key = old ? low : q_arena_strndup(&g->arena, low, len);
-	uint32_t v = (old & 0x03FFFFFFu) | cls | most << 26;
+	uint32_t v = (old & ((1u << Q_GW_NAME_TOKENS_SHIFT) - 1)) | cls |
+		     most << Q_GW_NAME_TOKENS_SHIFT;
 	if (!key || q_map_put(&g->words, key, len, (void *)(uintptr_t)v))
 		return Q_ENOMEM;
 	return 0;
@@ -315,6 +316,7 @@ static int load_cues(struct q_gazetteer *g, const struct q_embedded *f)
 		{"org_poss", Q_GW_ORG_POSS},
 		{"person_poss", Q_GW_PERSON_POSS},
 		{"alone", Q_GW_ALONE},
+		{"person_passive", Q_GW_PERSON_PASSIVE},
 	};
 	const char *p = f->data, *end = f->data + f->size, *line;
 	size_t len;

@@ -410,6 +410,14 @@ static void test_context_cues(void)
 	CHECK("a verb of people after a name", has_type(&d, "Vantrell", Q_ENT_PERSON));
 	q_doc_release(&d);
 
+	if (extract(&d, "Ostravel was arrested in May. The plan came later, and Quenbry has been "
+			"appointed to lead it; Marluss was praised.\n"))
+		return;
+	CHECK("what befalls people, after \"was\" and \"has been\"",
+	      has_type(&d, "Ostravel", Q_ENT_PERSON) && has_type(&d, "Quenbry", Q_ENT_PERSON) &&
+		      !has_type(&d, "Marluss", Q_ENT_PERSON));
+	q_doc_release(&d);
+
 	if (extract(&d, "The flag of South Vietnam flew in Vietnam and East Jerusalem. Cells look to "
 			"bin Laden, and al-Sadr said no.\n"))
 		return;
