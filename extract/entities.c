@@ -304,6 +304,14 @@ static int dateline_at(const struct ner *n, size_t i)
 
 /* ---- chunks ----------------------------------------------------------- */
 
+/* "Air" before a place: an airline ("Air Canada"), see emit_range(). */
+static int airline_at(struct ner *n, size_t i)
+{
+	const struct q_gaz_name *g;
+	return tok_is(n, i, "Air") && i + 1 < n->toks.count && (tok(n, i + 1)->flags & Q_TOKF_SPACE) &&
+	       gaz_match(n, i + 1, 0, &g) && (g->type == Q_ENT_GPE || g->type == Q_ENT_LOC);
+}
+
 /* The tokens a chunk's first element takes at i; 0 when none starts. */
 static size_t start_at(struct ner *n, size_t i, const struct q_gaz_name **name)
 {
@@ -325,7 +333,7 @@ static size_t start_at(struct ner *n, size_t i, const struct q_gaz_name **name)
 	uint32_t w = wf(n, i);
 	if (forced(n, i) && !(w & Q_GW_TITLE) &&
 	    !((w & Q_GW_GIVEN) && nameish(n, i + 1) && (tok(n, i + 1)->flags & Q_TOKF_SPACE)) &&
-	    (common(n, i) || ordinary_ending(n, i)))
+	    !airline_at(n, i) && (common(n, i) || ordinary_ending(n, i)))
 		return 0;
 	return 1;
 }
@@ -1268,7 +1276,8 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 		     q_has_role_word(tok_s(n, before - 1), tok_n(n, before - 1))))
 			type = Q_ENT_PERSON, strength = S_CUE;
 		else if (((nw & Q_GW_PERSON_AFTER) && (tok(n, after)->flags & Q_TOKF_LOWER)) ||
-			 passive_person_after(n, after))
+			 passive_person_after(n, after) ||
+			 (tok_is(n, after, "as") && tok_is(n, after + 1, "saying")))
 			type = Q_ENT_PERSON, strength = S_CUE;
 		else if ((tok_is(n, after, "and") && (tok_is(n, after + 1, "I") || tok_is(n, after + 1, "me"))) ||
 			 (before >= 2 && tok_is(n, before - 1, "and") &&
@@ -1457,6 +1466,10 @@ static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
 	    c->e[a + 1].gaz->type != Q_ENT_NORP && compass_word(n, c->e[a].t0))
 		return push_cand(n, c, (struct piece){a, b, 0}, c->e[a + 1].gaz->type,
 				 n->titlecase ? S_WEAK : S_GAZ, 0);
+	/* An airline named for its country: "Air Canada", "Air India". */
+	if (b - a == 2 && !c->e[a].gaz && airline_at(n, c->e[a].t0))
+		return push_cand(n, c, (struct piece){a, b, 0}, Q_ENT_ORG,
+				 n->titlecase ? S_WEAK : S_HEAD, 0);
 	int org_of_names = c->e[b - 1].gaz && c->e[b - 1].gaz->type == Q_ENT_ORG &&
 			   all_names(c, a, b); /* "United Nations Office for the …" */
 	if (b - a >= 2 && !org_of_names && !head_of(n, c, (struct piece){a, b, 0})) {

@@ -351,6 +351,14 @@ static void test_organisations_events_laws(void)
 static void test_places_before_organisations(void)
 {
 	struct q_doc d;
+	if (extract(&d, "Air Canada ordered jets, and so did Air India. Air quality in Chile "
+			"improved.\n"))
+		return;
+	CHECK("\"Air\" and a country: an airline", has_type(&d, "Air Canada", Q_ENT_ORG) &&
+						      has_type(&d, "Air India", Q_ENT_ORG) &&
+						      has_type(&d, "Chile", Q_ENT_GPE) && !mentioned(&d, "Air"));
+	q_doc_release(&d);
+
 	if (extract(&d, "The complaint was filed with the U.S. Department of State, and the "
 			"State Department replied.\n"))
 		return;
@@ -411,8 +419,10 @@ static void test_context_cues(void)
 	q_doc_release(&d);
 
 	if (extract(&d, "Ostravel was arrested in May. The plan came later, and Quenbry has been "
-			"appointed to lead it; Marluss was praised.\n"))
+			"appointed to lead it; Marluss was praised. The paper quoted Drevalt as "
+			"saying so.\n"))
 		return;
+	CHECK("\"quoted X as saying\"", has_type(&d, "Drevalt", Q_ENT_PERSON));
 	CHECK("what befalls people, after \"was\" and \"has been\"",
 	      has_type(&d, "Ostravel", Q_ENT_PERSON) && has_type(&d, "Quenbry", Q_ENT_PERSON) &&
 		      !has_type(&d, "Marluss", Q_ENT_PERSON));
