@@ -331,9 +331,12 @@ static size_t start_at(struct ner *n, size_t i, const struct q_gaz_name **name)
 	if (!nameish(n, i) || tok_is(n, i, "The") || tok_is(n, i, "A") || tok_is(n, i, "An"))
 		return 0;
 	uint32_t w = wf(n, i);
+	/* "Recently, …" is no name, "Mulally says" is. */
+	int adverb = ordinary_ending(n, i) && !((wf(n, i + 1) & Q_GW_PERSON_AFTER) &&
+						(tok(n, i + 1)->flags & Q_TOKF_LOWER));
 	if (forced(n, i) && !(w & Q_GW_TITLE) &&
 	    !((w & Q_GW_GIVEN) && nameish(n, i + 1) && (tok(n, i + 1)->flags & Q_TOKF_SPACE)) &&
-	    !airline_at(n, i) && (common(n, i) || ordinary_ending(n, i)))
+	    !airline_at(n, i) && (common(n, i) || adverb))
 		return 0;
 	return 1;
 }
@@ -984,8 +987,16 @@ static int apposition_after(struct ner *n, size_t after)
 		return -1;
 	int type = -1;
 	for (size_t m = k + 1; m < n->toks.count && m < k + 7; m++) {
+		const struct q_gaz_name *g;
+		size_t places;
 		if (tok(n, m)->flags & Q_TOKF_POSS)
 			continue;
+		/* "the Japanese minister", "the U.S. carmaker" */
+		if ((tok(n, m)->flags & Q_TOKF_CAP) && (places = gaz_match(n, m, 0, &g)) &&
+		    (g->type == Q_ENT_NORP || g->type == Q_ENT_GPE)) {
+			m += places - 1;
+			continue;
+		}
 		if (!is_word(n, m) || !(tok(n, m)->flags & Q_TOKF_LOWER))
 			break;
 		uint32_t w = wf(n, m);

@@ -390,6 +390,15 @@ static void test_context_cues(void)
 	CHECK("an apposition: a place", has_type(&d, "Zantivo", Q_ENT_GPE));
 	q_doc_release(&d);
 
+	if (extract(&d, "Kaoru Yosamo, the Japanese minister of fiscal policy, spoke. Mulally says "
+			"it works. Recently, it did.\n"))
+		return;
+	CHECK("an apposition with a nationality before its role",
+	      has_type(&d, "Kaoru Yosamo", Q_ENT_PERSON));
+	CHECK("a name ending like an adverb, before \"says\"", has_type(&d, "Mulally", Q_ENT_PERSON) &&
+									 !mentioned(&d, "Recently"));
+	q_doc_release(&d);
+
 	if (extract(&d, "Shares of automaker Pelladyne fell, and Marvosk's shares rose. Tarrish's "
 			"wife was there. \"We are ready,\" said Ulbrecht. The Vostrin-based firm "
 			"moved to Halverton, Florida.\n"))
