@@ -1122,7 +1122,8 @@ static int acronym_type(struct ner *n, const struct elem *e, size_t before, size
 /*
  * Does a word end as family names of many languages do, and place names
  * seldom: "Medvedev", "Kowalski", "Tkachenko", "Popescu", "Djokovic",
- * "Rodriguez", "Berlusconi", "Papadopoulos", "Erdogan" is none.
+ * "Rodriguez", "Berlusconi", "Papadopoulos", "Pashinyan", "Virtanen",
+ * "Hoffmann", "Vučić" ("Erdogan" is none).
  */
 static int surname_ending(const char *s, size_t len)
 {
@@ -1135,7 +1136,10 @@ static int surname_ending(const char *s, size_t len)
 		E("skaya"), E("enko"), E("chuk"), E("escu"), E("ovic"), E("evic"), E("vich"),
 		E("wicz"), E("witz"), E("ez"), E("ini"), E("elli"), E("etti"), E("ucci"),
 		E("oni"), E("opoulos"), E("akis"), E("idis"), E("oglu"), E("sson"), E("shvili"),
-		E("dze"), E("jee"), E("ovski"), E("ovsky"),
+		E("dze"), E("jee"), E("ovski"), E("ovsky"), E("yan"), E("auskas"), E("aitis"),
+		E("czyk"), E("czak"), E("eanu"), E("nen"), E("qvist"), E("otti"), E("azzi"),
+		E("mann"), E("stein"), E("wala"), E("swamy"), E("nathan"), E("oulos"),
+		E("eira"), E("ić"), E("oğlu"), E("ová"),
 	};
 #undef E
 	if (len < 5 || len > 40)

@@ -411,10 +411,13 @@ static void test_context_cues(void)
 	CHECK("a place before its state", has_type(&d, "Halverton", Q_ENT_GPE));
 	q_doc_release(&d);
 
-	if (extract(&d, "The case went to Grushenkov before the hearing, and the band played at "
+	if (extract(&d, "Talks with Vardanyan and Koskelainen went to Grushenkov before the "
+			"hearing, and the band played at "
 			"the Pellham Auditorium.\n"))
 		return;
 	CHECK("a family name's ending makes a person", has_type(&d, "Grushenkov", Q_ENT_PERSON));
+	CHECK("… of other languages", has_type(&d, "Vardanyan", Q_ENT_PERSON) &&
+					  has_type(&d, "Koskelainen", Q_ENT_PERSON));
 
 	CHECK("a hall, a theatre, a museum are places", has_type(&d, "Pellham Auditorium", Q_ENT_LOC));
 	q_doc_release(&d);
