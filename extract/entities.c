@@ -215,6 +215,20 @@ static int month_surname(struct ner *n, size_t i)
 	       (wf(n, i - 1) & Q_GW_GIVEN) && !(wf(n, i - 1) & Q_GW_TIME);
 }
 
+/* Capitals with periods that spell a word that is no name: "C.E.O." */
+static int dotted_not_name(const struct ner *n, size_t i)
+{
+	char letters[16];
+	size_t k = 0;
+	for (const char *s = tok_s(n, i), *e = s + tok_n(n, i); s < e; s++)
+		if (*s != '.') {
+			if (k == sizeof(letters))
+				return 0;
+			letters[k++] = *s;
+		}
+	return k >= 2 && (q_gaz_word(n->gaz, letters, k) & Q_GW_NOT_NAME);
+}
+
 /* Can token i be part of a name: a capitalised word, an initial, a dotted
  * abbreviation in capitals, "iPhone", a short word in capitals? */
 static int nameish(struct ner *n, size_t i)
@@ -229,8 +243,8 @@ static int nameish(struct ner *n, size_t i)
 	if ((f & Q_TOKF_ALLCAPS) && !(f & Q_TOKF_DOTTED) &&
 	    (tok(n, i)->letters > 8 || (wf(n, i) & (Q_GW_COMMON | Q_GW_NOT_NAME))))
 		return 0; /* shouting, "IT", "CEO" */
-	if ((f & Q_TOKF_DOTTED) && (wf(n, i) & Q_GW_NOT_NAME))
-		return 0; /* "P.S." */
+	if ((f & Q_TOKF_DOTTED) && ((wf(n, i) & Q_GW_NOT_NAME) || dotted_not_name(n, i)))
+		return 0; /* "P.S.", "G.D.P." */
 	if (i + 1 < n->toks.count && !(tok(n, i + 1)->flags & Q_TOKF_SPACE) &&
 	    n->text[tok(n, i + 1)->start] == '$')
 		return 0; /* a currency's country: "NZ$120", "HK$5" */
@@ -1240,6 +1254,11 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 		person_shaped = 0;
 	/* Nor does a compass point open one: "East San Gabriel". */
 	if (person_shaped && !first->gaz && compass_word(n, first->t0))
+		person_shaped = 0;
+	/* Nor is a person's name closed by a plain word after two names:
+	 * "Andrew Marr Show". */
+	if (person_shaped && words >= 3 && !last->gaz && common(n, last->t0) &&
+	    !(lw & (Q_GW_GIVEN | Q_GW_SURNAME)))
 		person_shaped = 0;
 	if (person_shaped) {
 		uint32_t f0 = wf(n, first->t0);

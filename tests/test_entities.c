@@ -422,6 +422,17 @@ static void test_context_cues(void)
 	CHECK("a hall, a theatre, a museum are places", has_type(&d, "Pellham Auditorium", Q_ENT_LOC));
 	q_doc_release(&d);
 
+	if (extract(&d, "They raced at the Yarvik Circuit, ate at Brellin Cafe and watched the "
+			"Andrew Marr Show. The G.D.P. grew, the C.E.O. said.\n"))
+		return;
+	CHECK("a circuit, a cafe are places", has_type(&d, "Yarvik Circuit", Q_ENT_LOC) &&
+						      has_type(&d, "Brellin Cafe", Q_ENT_LOC));
+	CHECK("a plain word after two names closes no person's name",
+	      mentioned(&d, "Andrew Marr Show") && !has_type(&d, "Andrew Marr Show", Q_ENT_PERSON));
+	CHECK("capitals with periods spelling a common abbreviation",
+	      !mentioned(&d, "G.D.P.") && !mentioned(&d, "C.E.O."));
+	q_doc_release(&d);
+
 	if (extract(&d, "A scene by W.H.S. Koerner hung there; Peder and I saw it, and Vantrell "
 			"resigned.\n"))
 		return;
