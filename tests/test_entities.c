@@ -411,11 +411,12 @@ static void test_context_cues(void)
 	CHECK("a place before its state", has_type(&d, "Halverton", Q_ENT_GPE));
 	q_doc_release(&d);
 
-	if (extract(&d, "Talks with Vardanyan and Koskelainen went to Grushenkov before the "
+	if (extract(&d, "Talks with Vardanyan and Koskelainen, and a call from Saoirse, went to Grushenkov before the "
 			"hearing, and the band played at "
 			"the Pellham Auditorium.\n"))
 		return;
 	CHECK("a family name's ending makes a person", has_type(&d, "Grushenkov", Q_ENT_PERSON));
+	CHECK("a given name alone", has_type(&d, "Saoirse", Q_ENT_PERSON));
 	CHECK("… of other languages", has_type(&d, "Vardanyan", Q_ENT_PERSON) &&
 					  has_type(&d, "Koskelainen", Q_ENT_PERSON));
 
