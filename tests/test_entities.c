@@ -424,10 +424,13 @@ static void test_context_cues(void)
 	q_doc_release(&d);
 
 	if (extract(&d, "They raced at the Yarvik Circuit, ate at Brellin Cafe and watched the "
-			"Andrew Marr Show. The G.D.P. grew, the C.E.O. said.\n"))
+			"Andrew Marr Show. The G.D.P. grew, the C.E.O. said. Quorvan Software "
+			"rose and Tellbury Logistics fell.\n"))
 		return;
 	CHECK("a circuit, a cafe are places", has_type(&d, "Yarvik Circuit", Q_ENT_LOC) &&
 						      has_type(&d, "Brellin Cafe", Q_ENT_LOC));
+	CHECK("software, logistics firms are organisations",
+	      has_type(&d, "Quorvan Software", Q_ENT_ORG) && has_type(&d, "Tellbury Logistics", Q_ENT_ORG));
 	CHECK("a plain word after two names closes no person's name",
 	      mentioned(&d, "Andrew Marr Show") && !has_type(&d, "Andrew Marr Show", Q_ENT_PERSON));
 	CHECK("capitals with periods spelling a common abbreviation",
