@@ -1410,12 +1410,30 @@ static size_t name_after_title(struct ner *n, const struct chunk *c, size_t k, s
 	return 0;
 }
 
+/* A role after a person's name, as signature lines have it: "Tim Ryan
+ * Editor" (not a family name that is a title too: "Peter King"). */
+static int role_after_name(struct ner *n, const struct chunk *c, size_t a, size_t b)
+{
+	const struct elem *last = &c->e[b - 1], *first = &c->e[a];
+	if (b - a < 3 || last->gaz || last->conn || c->e[b - 2].conn || last->t1 - last->t0 != 1 ||
+	    (tok(n, last->t0)->flags & Q_TOKF_ALLCAPS) ||
+	    !(wf(n, last->t0) & (Q_GW_TITLE | Q_GW_PERSON_BEFORE)) ||
+	    (wf(n, last->t0) & Q_GW_SURNAME) || first->gaz || first->conn)
+		return 0;
+	int person = (wf(n, first->t0) & (Q_GW_GIVEN | Q_GW_TITLE)) != 0;
+	for (size_t k = a + 1; k + 1 < b && !person; k++)
+		person = !c->e[k].conn && (tok(n, c->e[k].t0)->flags & Q_TOKF_INITIAL);
+	return person && !head_of(n, c, (struct piece){a, b, 0});
+}
+
 /* A run of elements without its connectors at either end. */
 static int emit_run(struct ner *n, const struct chunk *c, size_t a, size_t b)
 {
 	while (a < b && c->e[a].conn)
 		a++;
 	while (b > a && c->e[b - 1].conn)
+		b--;
+	if (a < b && role_after_name(n, c, a, b))
 		b--;
 	return a < b ? emit_piece(n, c, (struct piece){a, b, 0}) : 0;
 }
@@ -1439,6 +1457,7 @@ static int compass_word(const struct ner *n, size_t i)
 			return 1;
 	return 0;
 }
+
 
 /* Nothing but titles and plain words ("Vice Chairman", "Ranking
  * Member"), a suffix ("Jr.", "Inc.") or "I" with a verb ("I'm", "I've"):
@@ -1477,7 +1496,7 @@ static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
 		/* After a given name it is a family name: "Martin Luther King". */
 		if (k > a && !c->e[k - 1].conn && !c->e[k - 1].gaz &&
 		    (wf(n, c->e[k - 1].t0) & Q_GW_GIVEN) && !(wf(n, c->e[k - 1].t0) & Q_GW_TITLE))
-			break;
+			continue;
 		size_t s = name_after_title(n, c, k, b);
 		if (!s)
 			continue;
@@ -1543,7 +1562,7 @@ static int emit_range(struct ner *n, const struct chunk *c, size_t a, size_t b)
 	}
 	if (title_or_suffix_only(n, c, a, b))
 		return 0;
-	return emit_piece(n, c, (struct piece){a, b, 0});
+	return emit_run(n, c, a, b);
 }
 
 /* Cuts at hyphens between places ("South Korea-U.S.-Japan",
@@ -1573,11 +1592,13 @@ static int emit_chunk(struct ner *n, const struct chunk *c)
 static size_t person_run(struct ner *n, const struct chunk *c, size_t k)
 {
 	const struct elem *e = &c->e[k];
-	if (e->conn || e->gaz || !(wf(n, e->t0) & Q_GW_GIVEN) || common(n, e->t0))
+	if (e->conn || e->gaz || !(wf(n, e->t0) & Q_GW_GIVEN) || common(n, e->t0) ||
+	    (tok(n, e->t0)->flags & Q_TOKF_ALLCAPS))
 		return 0;
 	size_t q = k + 1;
 	while (q < c->n && q < k + 3 && !c->e[q].conn && !c->e[q].gaz && !common(n, c->e[q].t0) &&
-	       !(wf(n, c->e[q].t0) & (HEADS | Q_GW_TITLE)))
+	       !(wf(n, c->e[q].t0) & (HEADS | Q_GW_TITLE)) &&
+	       !(tok(n, c->e[q].t0)->flags & Q_TOKF_ALLCAPS))
 		q++;
 	return q - k >= 2 ? q - k : 0;
 }

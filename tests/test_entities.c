@@ -425,12 +425,17 @@ static void test_context_cues(void)
 
 	if (extract(&d, "They raced at the Yarvik Circuit, ate at Brellin Cafe and watched the "
 			"Andrew Marr Show. The G.D.P. grew, the C.E.O. said. Quorvan Software "
-			"rose and Tellbury Logistics fell.\n"))
+			"rose and Tellbury Logistics fell. A note by Tim Rolan Editor reached "
+			"Rep. Peter King.\n\nMMG Marketing Group MARTA MBC Concessions, Inc. "
+			"Mechanical Contractors\n"))
 		return;
 	CHECK("a circuit, a cafe are places", has_type(&d, "Yarvik Circuit", Q_ENT_LOC) &&
 						      has_type(&d, "Brellin Cafe", Q_ENT_LOC));
 	CHECK("software, logistics firms are organisations",
 	      has_type(&d, "Quorvan Software", Q_ENT_ORG) && has_type(&d, "Tellbury Logistics", Q_ENT_ORG));
+	CHECK("a role after a name, as in a signature, is no part of it",
+	      has_type(&d, "Tim Rolan", Q_ENT_PERSON) && has_type(&d, "Peter King", Q_ENT_PERSON) &&
+		      !mentioned(&d, "MARTA MBC Concessions") && !mentioned(&d, "Inc."));
 	CHECK("a plain word after two names closes no person's name",
 	      mentioned(&d, "Andrew Marr Show") && !has_type(&d, "Andrew Marr Show", Q_ENT_PERSON));
 	CHECK("capitals with periods spelling a common abbreviation",
