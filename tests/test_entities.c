@@ -423,14 +423,15 @@ static void test_context_cues(void)
 	CHECK("a hall, a theatre, a museum are places", has_type(&d, "Pellham Auditorium", Q_ENT_LOC));
 	q_doc_release(&d);
 
-	if (extract(&d, "They raced at the Yarvik Circuit, ate at Brellin Cafe and watched the "
+	if (extract(&d, "They raced at the Yarvik Circuit, ate at Brellin Cafe and Oskar Grill, watched the "
 			"Andrew Marr Show. The G.D.P. grew, the C.E.O. said. Quorvan Software "
 			"rose and Tellbury Logistics fell. A note by Tim Rolan Editor reached "
 			"Rep. Peter King.\n\nMMG Marketing Group MARTA MBC Concessions, Inc. "
 			"Mechanical Contractors\n"))
 		return;
-	CHECK("a circuit, a cafe are places", has_type(&d, "Yarvik Circuit", Q_ENT_LOC) &&
-						      has_type(&d, "Brellin Cafe", Q_ENT_LOC));
+	CHECK("a circuit, a cafe, a grill are places",
+	      has_type(&d, "Yarvik Circuit", Q_ENT_LOC) && has_type(&d, "Brellin Cafe", Q_ENT_LOC) &&
+		      has_type(&d, "Oskar Grill", Q_ENT_LOC));
 	CHECK("software, logistics firms are organisations",
 	      has_type(&d, "Quorvan Software", Q_ENT_ORG) && has_type(&d, "Tellbury Logistics", Q_ENT_ORG));
 	CHECK("a role after a name, as in a signature, is no part of it",
