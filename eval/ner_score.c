@@ -11,12 +11,19 @@
  *     --dump               print each sentence's misses and false alarms,
  *                          and quarry's mentions of the types not scored
  *                          ("other": NORP, EVENT, LAW, MISC)
+ *     --documents          quarry reads each document ("# newdoc id") whole,
+ *                          its sentences as paragraphs, not each sentence
+ *     --lenient            a predicted span counts when it lies inside a
+ *                          gold span of its type, and a gold span is found
+ *                          when one does (for gold files that mark whole
+ *                          noun phrases: "Airbus parent EADS")
  *
  * Prints "RESULT ner LABEL SYSTEM F1".  quarry reads each sentence's text
  * as a document of its own; its PERSON mentions count as PER, GPE and LOC
  * as LOC, ORG as ORG, other types as no prediction.  A predicted span
  * counts only when it starts and ends where tokens do and has the type
- * and the tokens of a gold span.
+ * and the tokens of a gold span.  F1 is that of precision (the share of
+ * predicted spans that count) and recall (the share of gold spans found).
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -35,14 +42,16 @@ struct span {
 
 struct sentence {
 	char *id, *text;
+	long doc; /* the document it is in: the count of "# newdoc" before it */
 	size_t ntok;
 	long *tstart, *tend; /* byte offsets of each token in text, -1 when lost */
 	struct span *gold;
 	size_t ngold;
 };
 
+/* Predicted spans that count and that do not, gold spans found and not. */
 struct counts {
-	long tp[NTYPES], fp[NTYPES], fn[NTYPES];
+	long ok[NTYPES], bad[NTYPES], found[NTYPES], missed[NTYPES];
 };
 
 static void *xrealloc(void *p, size_t n)
@@ -114,6 +123,7 @@ static struct sentence *read_gold(const char *path, size_t *count)
 	struct sentence *ss = NULL, cur = {0};
 	char **toks = NULL, **tags = NULL;
 	size_t n = 0, cap = 0, tcap = 0;
+	long doc = 0;
 	char line[8192];
 	int more = 1;
 	while (more) {
@@ -129,6 +139,7 @@ static struct sentence *read_gold(const char *path, size_t *count)
 				gold_spans(&cur, tags);
 				if (n == cap)
 					ss = xrealloc(ss, (cap = cap ? 2 * cap : 256) * sizeof(*ss));
+				cur.doc = doc;
 				ss[n++] = cur;
 			} else {
 				free(cur.id);
@@ -139,7 +150,9 @@ static struct sentence *read_gold(const char *path, size_t *count)
 			memset(&cur, 0, sizeof(cur));
 			continue;
 		}
-		if (strncmp(line, "# sent_id = ", 12) == 0) {
+		if (strncmp(line, "# newdoc", 8) == 0) {
+			doc++;
+		} else if (strncmp(line, "# sent_id = ", 12) == 0) {
 			cur.id = strdup(line + 12);
 		} else if (strncmp(line, "# text = ", 9) == 0) {
 			cur.text = strdup(line + 9);
@@ -195,45 +208,72 @@ static struct span to_tokens(const struct sentence *s, int type, long b, long e)
 	return sp;
 }
 
-/* quarry on one sentence as a document: its mentions as token spans;
- * with others, those of the types not scored too (NORP, EVENT, LAW,
- * MISC), their type -1 - the entity type. */
-static size_t quarry_spans(const struct sentence *s, struct span **out, int others)
+/* quarry's type of an entity: PER, LOC, ORG; else, with others, -1 - the
+ * entity type; else NTYPES. */
+static int scored_type(enum q_entity_type t, int others)
 {
+	int type = t == Q_ENT_PERSON ? PER
+		   : t == Q_ENT_GPE || t == Q_ENT_LOC ? LOC
+		   : t == Q_ENT_ORG ? ORG : -1;
+	if (type < 0)
+		type = others ? -1 - (int)t : NTYPES;
+	return type;
+}
+
+struct predictions {
+	struct span *spans;
+	size_t count;
+};
+
+/*
+ * quarry on sentences [first, last) as one document, each sentence a
+ * paragraph: its mentions as token spans of their sentences, in preds
+ * (one a sentence); with others, those of the types not scored too
+ * (NORP, EVENT, LAW, MISC).
+ */
+static void quarry_spans(const struct sentence *ss, size_t first, size_t last,
+			 struct predictions *preds, int others)
+{
+	size_t len = 0, *at = xrealloc(NULL, (last - first + 1) * sizeof(size_t));
+	for (size_t i = first; i < last; i++)
+		len += strlen(ss[i].text) + 2;
+	char *text = xrealloc(NULL, len + 1);
+	len = 0;
+	for (size_t i = first; i < last; i++) {
+		at[i - first] = len;
+		len += (size_t)sprintf(text + len, "%s%s", ss[i].text, i + 1 < last ? "\n\n" : "");
+	}
+	at[last - first] = len + 2;
+	for (size_t i = first; i < last; i++)
+		preds[i - first] = (struct predictions){xrealloc(NULL, sizeof(struct span)), 0};
 	struct q_doc doc;
 	struct q_error err;
-	size_t len = strlen(s->text), n = 0;
 	q_doc_init(&doc);
 	q_error_init(&err);
-	*out = NULL;
-	if (q_extract(s->id ? s->id : "-", s->text, len, NULL, &doc, &err) == 0) {
-		/* A "Key: value" first line may be read as a header: offsets
-		 * are into what follows it. */
+	/* A "Key: value" first line may be read as a header: offsets are
+	 * into what follows it. */
+	if (q_extract(ss[first].id ? ss[first].id : "-", text, len, NULL, &doc, &err) == 0 &&
+	    memcmp(text + len - doc.text.len, doc.text.ptr, doc.text.len) == 0) {
 		size_t base = len - doc.text.len;
-		if (memcmp(s->text + base, doc.text.ptr, doc.text.len) == 0) {
-			size_t total = 0;
-			for (size_t i = 0; i < doc.entities.count; i++)
-				total += doc.entities.items[i].mentions.count;
-			*out = xrealloc(NULL, (total + 1) * sizeof(**out));
-			for (size_t i = 0; i < doc.entities.count; i++) {
-				const struct q_entity *e = &doc.entities.items[i];
-				int type = e->type == Q_ENT_PERSON ? PER
-					   : e->type == Q_ENT_GPE || e->type == Q_ENT_LOC ? LOC
-					   : e->type == Q_ENT_ORG ? ORG : -1;
-				if (type < 0 && !others)
-					continue;
-				if (type < 0)
-					type = -1 - (int)e->type;
-				for (size_t m = 0; m < e->mentions.count; m++) {
-					const struct q_span *sp = &e->mentions.items[m].span;
-					(*out)[n++] = to_tokens(s, type, (long)(base + sp->bstart),
-								(long)(base + sp->bend));
-				}
+		for (size_t e = 0; e < doc.entities.count; e++) {
+			const struct q_entity *ent = &doc.entities.items[e];
+			int type = scored_type(ent->type, others);
+			for (size_t m = 0; type != NTYPES && m < ent->mentions.count; m++) {
+				size_t b = base + ent->mentions.items[m].span.bstart;
+				size_t k = 0;
+				while (first + k + 1 < last && at[k + 1] <= b)
+					k++;
+				struct predictions *p = &preds[k];
+				p->spans = xrealloc(p->spans, (p->count + 1) * sizeof(struct span));
+				p->spans[p->count++] =
+					to_tokens(&ss[first + k], type, (long)(b - at[k]),
+						  (long)(base + ent->mentions.items[m].span.bend - at[k]));
 			}
 		}
 	}
 	q_doc_release(&doc);
-	return n;
+	free(text);
+	free(at);
 }
 
 /* A peer's predictions, by sentence id. */
@@ -260,21 +300,21 @@ static json_t *read_predictions(const char *path, const char *system)
 	return by_id;
 }
 
-static size_t peer_spans(const struct sentence *s, json_t *by_id, struct span **out)
+static struct predictions peer_spans(const struct sentence *s, json_t *by_id)
 {
 	json_t *spans = s->id ? json_object_get(by_id, s->id) : NULL;
-	size_t n = 0, i;
+	struct predictions p = {xrealloc(NULL, (json_array_size(spans) + 1) * sizeof(struct span)), 0};
+	size_t i;
 	json_t *sp;
-	*out = xrealloc(NULL, (json_array_size(spans) + 1) * sizeof(**out));
 	json_array_foreach(spans, i, sp) {
 		const char *tag = json_string_value(json_array_get(sp, 2));
 		int type = tag ? type_of_tag(tag) : -1;
 		if (type >= 0)
-			(*out)[n++] = to_tokens(s, type,
-						(long)json_integer_value(json_array_get(sp, 0)),
-						(long)json_integer_value(json_array_get(sp, 1)));
+			p.spans[p.count++] = to_tokens(s, type,
+						       (long)json_integer_value(json_array_get(sp, 0)),
+						       (long)json_integer_value(json_array_get(sp, 1)));
 	}
-	return n;
+	return p;
 }
 
 static int same(const struct span *a, const struct span *b)
@@ -290,6 +330,12 @@ static int same_but_period(const struct sentence *s, const struct span *p, const
 		return 1;
 	return p->t0 >= 0 && p->t1 == g->t1 + 1 && p->t0 == g->t0 && p->type == g->type &&
 	       s->tend[p->t1] - s->tstart[p->t1] == 1 && s->text[s->tstart[p->t1]] == '.';
+}
+
+/* Inside the gold span, of its type. */
+static int inside(const struct span *p, const struct span *g)
+{
+	return p->type == g->type && p->t0 >= 0 && p->t0 >= g->t0 && p->t1 <= g->t1;
 }
 
 static void print_span(const struct sentence *s, const struct span *sp, const char *what)
@@ -309,37 +355,43 @@ static void print_span(const struct sentence *s, const struct span *sp, const ch
 	printf("\"\n");
 }
 
-static void score(const struct sentence *s, struct span *pred, size_t np, struct counts *c,
-		  int dump)
+/* Counts a sentence's predictions: exactly, each gold span matched once;
+ * leniently, every prediction inside a gold span of its type counts. */
+static void score(const struct sentence *s, const struct predictions *pr, struct counts *c,
+		  int dump, int lenient)
 {
 	int header = 0;
 	char *used = calloc(s->ngold + 1, 1);
-	for (size_t i = 0; i < np; i++) {
+	for (size_t i = 0; i < pr->count; i++) {
+		const struct span *p = &pr->spans[i];
 		size_t g = 0;
-		if (pred[i].type < 0) {
+		if (p->type < 0) {
 			if (!header++)
 				printf("%s: %s\n", s->id, s->text);
-			print_span(s, &pred[i], "other");
+			print_span(s, p, "other");
 			continue;
 		}
-		while (g < s->ngold && (used[g] || !same_but_period(s, &pred[i], &s->gold[g])))
+		while (g < s->ngold && (lenient ? !inside(p, &s->gold[g])
+					: used[g] || !same_but_period(s, p, &s->gold[g])))
 			g++;
 		if (g < s->ngold) {
 			used[g] = 1;
-			c->tp[pred[i].type]++;
+			c->ok[p->type]++;
 			continue;
 		}
-		c->fp[pred[i].type]++;
+		c->bad[p->type]++;
 		if (dump) {
 			if (!header++)
 				printf("%s: %s\n", s->id, s->text);
-			print_span(s, &pred[i], "false");
+			print_span(s, p, "false");
 		}
 	}
 	for (size_t g = 0; g < s->ngold; g++) {
-		if (used[g])
+		if (used[g]) {
+			c->found[s->gold[g].type]++;
 			continue;
-		c->fn[s->gold[g].type]++;
+		}
+		c->missed[s->gold[g].type]++;
 		if (dump) {
 			if (!header++)
 				printf("%s: %s\n", s->id, s->text);
@@ -349,15 +401,21 @@ static void score(const struct sentence *s, struct span *pred, size_t np, struct
 	free(used);
 }
 
-static double f1(long tp, long fp, long fn)
+static double share(long part, long other)
 {
-	return tp ? 2.0 * tp / (2.0 * tp + fp + fn) : 0.0;
+	return part + other ? (double)part / (double)(part + other) : 0.0;
+}
+
+static double f1(long ok, long bad, long found, long missed)
+{
+	double p = share(ok, bad), r = share(found, missed);
+	return p + r > 0 ? 2 * p * r / (p + r) : 0.0;
 }
 
 int main(int argc, char **argv)
 {
 	const char *prefix = "", *system = "quarry", *predictions = NULL;
-	int dump = 0, verbose = 0, a = 1;
+	int dump = 0, verbose = 0, documents = 0, lenient = 0, a = 1;
 	for (; a < argc && argv[a][0] == '-'; a++) {
 		if (strcmp(argv[a], "--prefix") == 0 && a + 1 < argc)
 			prefix = argv[++a];
@@ -369,38 +427,51 @@ int main(int argc, char **argv)
 			dump = 1;
 		else if (strcmp(argv[a], "--verbose") == 0)
 			verbose = 1;
+		else if (strcmp(argv[a], "--documents") == 0)
+			documents = 1;
+		else if (strcmp(argv[a], "--lenient") == 0)
+			lenient = 1;
 		else
 			break;
 	}
 	if (argc - a != 2) {
 		fprintf(stderr, "usage: ner_score [--prefix P] [--system NAME --predictions FILE] "
-				"[--dump] [--verbose] LABEL GOLD.iob2\n");
+				"[--documents] [--lenient] [--dump] [--verbose] LABEL GOLD.iob2\n");
 		return 2;
 	}
 	const char *label = argv[a];
 	size_t ns;
 	struct sentence *ss = read_gold(argv[a + 1], &ns);
 	json_t *peer = predictions ? read_predictions(predictions, system) : NULL;
-	struct counts c = {{0}, {0}, {0}};
-	for (size_t i = 0; i < ns; i++) {
-		struct span *pred;
-		if (strncmp(ss[i].id ? ss[i].id : "", prefix, strlen(prefix)) != 0)
-			continue;
-		size_t np = peer ? peer_spans(&ss[i], peer, &pred) : quarry_spans(&ss[i], &pred, dump);
-		score(&ss[i], pred, np, &c, dump);
-		free(pred);
+	struct counts c = {{0}, {0}, {0}, {0}};
+	struct predictions *preds = xrealloc(NULL, (ns + 1) * sizeof(*preds));
+	for (size_t i = 0, j; i < ns; i = j) {
+		j = i + 1;
+		while (documents && j < ns && ss[j].doc == ss[i].doc)
+			j++;
+		if (peer)
+			for (size_t k = i; k < j; k++)
+				preds[k] = peer_spans(&ss[k], peer);
+		else
+			quarry_spans(ss, i, j, preds + i, dump);
 	}
-	long tp = 0, fp = 0, fn = 0;
+	for (size_t i = 0; i < ns; i++) {
+		if (strncmp(ss[i].id ? ss[i].id : "", prefix, strlen(prefix)) == 0)
+			score(&ss[i], &preds[i], &c, dump, lenient);
+		free(preds[i].spans);
+	}
+	free(preds);
+	long ok = 0, bad = 0, found = 0, missed = 0;
 	for (int k = 0; k < NTYPES; k++)
-		tp += c.tp[k], fp += c.fp[k], fn += c.fn[k];
-	printf("RESULT ner %s %s %.3f\n", label, system, f1(tp, fp, fn));
+		ok += c.ok[k], bad += c.bad[k], found += c.found[k], missed += c.missed[k];
+	printf("RESULT ner %s %s %.3f\n", label, system, f1(ok, bad, found, missed));
 	if (verbose) {
-		fprintf(stderr, "%s %s: P %.3f R %.3f", label, system,
-			tp + fp ? (double)tp / (double)(tp + fp) : 0.0,
-			tp + fn ? (double)tp / (double)(tp + fn) : 0.0);
+		fprintf(stderr, "%s %s: P %.3f R %.3f", label, system, share(ok, bad),
+			share(found, missed));
 		for (int k = 0; k < NTYPES; k++)
 			fprintf(stderr, "  %s F1 %.3f (%ld/%ld/%ld)", type_names[k],
-				f1(c.tp[k], c.fp[k], c.fn[k]), c.tp[k], c.fp[k], c.fn[k]);
+				f1(c.ok[k], c.bad[k], c.found[k], c.missed[k]), c.ok[k], c.bad[k],
+				c.missed[k]);
 		fprintf(stderr, "\n");
 	}
 	json_decref(peer);
