@@ -1256,9 +1256,9 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 	if (person_shaped && !first->gaz && compass_word(n, first->t0))
 		person_shaped = 0;
 	/* Nor is a person's name closed by a plain word after two names:
-	 * "Andrew Marr Show". */
+	 * "Andrew Marr Show" (but "Kim Jong Ill"). */
 	if (person_shaped && words >= 3 && !last->gaz && common(n, last->t0) &&
-	    !(lw & (Q_GW_GIVEN | Q_GW_SURNAME)))
+	    !(lw & (Q_GW_GIVEN | Q_GW_SURNAME)) && !(fw & Q_GW_SURNAME_FIRST))
 		person_shaped = 0;
 	if (person_shaped) {
 		uint32_t f0 = wf(n, first->t0);

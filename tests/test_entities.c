@@ -424,8 +424,8 @@ static void test_context_cues(void)
 	q_doc_release(&d);
 
 	if (extract(&d, "They raced at the Yarvik Circuit, ate at Brellin Cafe and Oskar Grill, watched the "
-			"Andrew Marr Show. The G.D.P. grew, the C.E.O. said. Quorvan Software "
-			"rose and Tellbury Logistics fell. A note by Tim Rolan Editor reached "
+			"Andrew Marr Show with Kim Jong Ill. The G.D.P. grew, the C.E.O. said. "
+			"Quorvan Software rose and Tellbury Logistics fell. A note by Tim Rolan Editor reached "
 			"Rep. Peter King.\n\nMMG Marketing Group MARTA MBC Concessions, Inc. "
 			"Mechanical Contractors\n"))
 		return;
@@ -438,7 +438,8 @@ static void test_context_cues(void)
 	      has_type(&d, "Tim Rolan", Q_ENT_PERSON) && has_type(&d, "Peter King", Q_ENT_PERSON) &&
 		      !mentioned(&d, "MARTA MBC Concessions") && !mentioned(&d, "Inc."));
 	CHECK("a plain word after two names closes no person's name",
-	      mentioned(&d, "Andrew Marr Show") && !has_type(&d, "Andrew Marr Show", Q_ENT_PERSON));
+	      mentioned(&d, "Andrew Marr Show") && !has_type(&d, "Andrew Marr Show", Q_ENT_PERSON) &&
+		      has_type(&d, "Kim Jong Ill", Q_ENT_PERSON));
 	CHECK("capitals with periods spelling a common abbreviation",
 	      !mentioned(&d, "G.D.P.") && !mentioned(&d, "C.E.O."));
 	q_doc_release(&d);
