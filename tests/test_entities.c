@@ -424,7 +424,7 @@ static void test_context_cues(void)
 	q_doc_release(&d);
 
 	if (extract(&d, "They raced at the Yarvik Circuit, ate at Brellin Cafe and Oskar Grill, watched the "
-			"Andrew Marr Show with Kim Jong Ill. The G.D.P. grew, the C.E.O. said. "
+			"Andrew Marr Show, as Kim Jong Ill did. The G.D.P. grew, the C.E.O. said. "
 			"Quorvan Software rose and Tellbury Logistics fell. A note by Tim Rolan Editor reached "
 			"Rep. Peter King.\n\nMMG Marketing Group MARTA MBC Concessions, Inc. "
 			"Mechanical Contractors\n"))
