@@ -1,13 +1,14 @@
 /*
  * extract_check.h — what the tests of extraction share: a text extracted
- * into a document, a document's JSON text, and the seed op-ed of
- * ../shared/corpus/.
+ * into a document, a check of what a document draws, a document's JSON
+ * text, and the seed op-ed of ../shared/corpus/.
  */
 #ifndef Q_EXTRACT_CHECK_H
 #define Q_EXTRACT_CHECK_H
 
 #include "converters/converters.h"
 #include "extract/extract.h"
+#include "tests/check.h"
 #include "util/util.h"
 
 #include <dirent.h>
@@ -30,6 +31,20 @@ static inline int extract_text(struct q_doc *doc, const char *text, const char *
 		return -1;
 	}
 	return 0;
+}
+
+/* The check named name: the document of text (no reference date), drawn
+ * as a string by draw, is want. */
+static inline void expect_drawn(const char *name, const char *text,
+				const char *(*draw)(const struct q_doc *), const char *want)
+{
+	struct q_doc doc;
+	if (extract_text(&doc, text, NULL)) {
+		CHECK(name, 0);
+		return;
+	}
+	CHECK_STR(name, draw(&doc), want);
+	q_doc_release(&doc);
 }
 
 /* A document's JSON text, as `quarry extract` writes it, into out.

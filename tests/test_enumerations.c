@@ -38,13 +38,7 @@ static const char *lists_of(const struct q_doc *doc)
 
 static void expect(const char *name, const char *text, const char *want)
 {
-	struct q_doc doc;
-	if (extract_text(&doc, text, NULL)) {
-		CHECK(name, 0);
-		return;
-	}
-	CHECK_STR(name, lists_of(&doc), want);
-	q_doc_release(&doc);
+	expect_drawn(name, text, lists_of, want);
 }
 
 /* The text of item k of list l. */

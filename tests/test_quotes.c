@@ -57,13 +57,7 @@ static const char *quotes_of(const struct q_doc *doc)
 
 static void expect(const char *name, const char *text, const char *want)
 {
-	struct q_doc doc;
-	if (extract_text(&doc, text, NULL)) {
-		CHECK(name, 0);
-		return;
-	}
-	CHECK_STR(name, quotes_of(&doc), want);
-	q_doc_release(&doc);
+	expect_drawn(name, text, quotes_of, want);
 }
 
 /* The text, its entities replaced by the "TYPE:name" strings given, then
