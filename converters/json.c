@@ -26,15 +26,38 @@ static const unsigned char needs_escape[256] = {
 	[0 ... 0x1F] = 1, ['"'] = 1, ['\\'] = 1,
 };
 
+/* Whether any of the eight bytes in w needs an escape: one below 0x20,
+ * a '"' or a '\\' (the classic tests for a zero byte, on w and on w
+ * XOR the quote and the backslash; exact for "any"). */
+static int escape_in(uint64_t w)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+	return ((((w - ones * 0x20) & ~w) | ((q - ones) & ~q) | ((b - ones) & ~b)) & highs) != 0;
+}
+
+/* The end of the run of bytes from s[i] on that need no escape: text is
+ * mostly such runs, so they are passed eight bytes at a time. */
+static size_t plain_run(const char *s, size_t i, size_t len)
+{
+	uint64_t w;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (escape_in(w))
+			break;
+	}
+	while (i < len && !needs_escape[(unsigned char)s[i]])
+		i++;
+	return i;
+}
+
 void q_json_put_string(struct q_buf *out, const char *s, size_t len)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	q_buf_putc(out, '"');
 	size_t run = 0;
-	for (size_t i = 0; i < len; i++) {
+	for (size_t i = 0; (i = plain_run(s, i, len)) < len; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if (!needs_escape[c])
-			continue;
 		q_buf_append(out, s + run, i - run);
 		run = i + 1;
 		switch (c) {
@@ -84,14 +107,15 @@ static void put_real(struct writer *w, double v)
 
 static void newline(struct writer *w, int depth)
 {
-	static const char spaces[] = "                                ";
+	/* A line break and the indent of the usual depths in one append. */
+	static const char spaces[] = "\n                                ";
 	if (!w->pretty)
 		return;
-	q_buf_putc(w->out, '\n');
-	for (size_t n = (size_t)depth * 2; n > 0;) {
-		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
-		q_buf_append(w->out, spaces, k);
-		n -= k;
+	size_t n = (size_t)depth * 2, k = n < sizeof(spaces) - 2 ? n : sizeof(spaces) - 2;
+	q_buf_append(w->out, spaces, k + 1);
+	for (n -= k; n > 0; n -= k) {
+		k = n < sizeof(spaces) - 2 ? n : sizeof(spaces) - 2;
+		q_buf_append(w->out, spaces + 1, k);
 	}
 }
 

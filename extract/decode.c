@@ -21,6 +21,23 @@ static int refuse(const char *raw, size_t at, size_t n, const char *file,
 			   at, n > 1 ? " (truncated sequence)" : "");
 }
 
+/* The end of the run of printable ASCII bytes (0x20–0x7F) from s[i] on,
+ * passed eight bytes at a time: none has bit 7 set, and none is below
+ * 0x20 (the classic test for a byte below n, exact for "any"). */
+static size_t plain_run(const unsigned char *s, size_t i, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+	uint64_t w;
+	for (; i + 8 <= len; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (((w | ((w - ones * 0x20) & ~w)) & highs) != 0)
+			break;
+	}
+	while (i < len && s[i] >= 0x20 && s[i] < 0x80)
+		i++;
+	return i;
+}
+
 static enum q_newline newline_kind(size_t lf, size_t crlf, size_t cr)
 {
 	int kinds = (lf > 0) + (crlf > 0) + (cr > 0);
@@ -58,9 +75,7 @@ int q_decode(struct q_doc *doc, const char *raw, size_t len, int lossy,
 		unsigned char c = s[i];
 		if (c >= 0x20 && c < 0x80) {
 			/* Plain ASCII runs are the common case: copy them whole. */
-			size_t j = i + 1;
-			while (j < len && s[j] >= 0x20 && s[j] < 0x80)
-				j++;
+			size_t j = plain_run(s, i + 1, len);
 			memcpy(text + o, s + i, j - i);
 			o += j - i;
 			i = j;
@@ -77,8 +92,12 @@ int q_decode(struct q_doc *doc, const char *raw, size_t len, int lossy,
 			i++;
 			continue;
 		}
-		if (c == '\n')
+		if (c == '\n') {
 			lf++;
+			text[o++] = '\n';
+			i++;
+			continue;
+		}
 		uint32_t cp;
 		size_t n = c ? q_utf8_decode(s + i, len - i, &cp) : 0;
 		if (n) {

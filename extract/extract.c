@@ -71,12 +71,15 @@ static void count_words(struct q_doc *doc)
 			i++;
 		size_t b = i;
 		int letter = 0;
-		for (; i < len && byte_class[t[i]] != C_SPACE; i++) {
-			if (!letter && byte_class[t[i]] == C_ALNUM)
+		/* Up to the word's first letter or digit, then on to its end. */
+		for (; i < len && !letter && byte_class[t[i]] != C_SPACE; i++) {
+			if (byte_class[t[i]] == C_ALNUM)
 				letter = 1;
-			else if (!letter && byte_class[t[i]] == C_HIGH)
+			else if (byte_class[t[i]] == C_HIGH)
 				letter = high_is_letter(t, i, len);
 		}
+		while (i < len && byte_class[t[i]] != C_SPACE)
+			i++;
 		if (!letter)
 			continue;
 		words++;

@@ -859,7 +859,11 @@ int q_keyphrases_build(struct q_doc *doc, struct q_error *err)
 	struct kp kp = {.doc = doc};
 	pthread_once(&sets_once, build_sets);
 	q_map_init(&kp.words);
-	int rc = read_text(&kp);
+	/* About one word in four is new in a news text: room for them from
+	 * the start saves the map rehashing as it grows. */
+	int rc = q_map_reserve(&kp.words, doc->stats.words / 4);
+	if (!rc)
+		rc = read_text(&kp);
 	if (!rc) {
 		read_runs(&kp);
 		rc = kp.failed ? Q_ENOMEM : 0;

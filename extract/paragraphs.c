@@ -65,10 +65,12 @@ static int starts_with_ci(const char *s, size_t n, const char *prefix)
 static size_t count_words(const char *s, size_t n, size_t limit)
 {
 	size_t words = 0;
-	for (size_t i = 0; i < n && words <= limit; i++)
-		if (!is_space((unsigned char)s[i]) &&
-		    (i == 0 || is_space((unsigned char)s[i - 1])))
-			words++;
+	int in_word = 0;
+	for (size_t i = 0; i < n && words <= limit; i++) {
+		int space = is_space((unsigned char)s[i]);
+		words += !space && !in_word;
+		in_word = !space;
+	}
 	return words;
 }
 
@@ -203,6 +205,8 @@ static size_t list_marker(const char *s, size_t n)
 {
 	size_t i = 0;
 	for (size_t b = 0; b < sizeof(bullets) / sizeof(bullets[0]); b++) {
+		if (n == 0 || s[0] != bullets[b][0])
+			continue; /* the first byte turns most lines away */
 		size_t bl = strlen(bullets[b]);
 		if (n > bl && memcmp(s, bullets[b], bl) == 0 && s[bl] == ' ')
 			return bl + 1;

@@ -183,7 +183,7 @@ static const char *const starters[] = {
 };
 
 /* Byte classes, so that hot loops test one table entry. */
-#define C_STOP 1   /* . ! ? and the lead byte of … and of bullets  */
+#define C_STOP 1   /* . ! ? and the lead byte of … and of bullets (next_stop) */
 #define C_SPACE 2  /* ASCII whitespace                              */
 #define C_ROMAN 4  /* I V X L C D M                                 */
 #define C_PUNCT 8  /* , ; : . ! ? ) ] } %: nothing starts after them */
@@ -930,6 +930,30 @@ static int judge_stop(const struct scan *sc, size_t i, size_t *cut,
 	return split_period(sc, i, &r, next, wk);
 }
 
+/* Whether one of the eight bytes in w is c (the classic zero-byte test
+ * on w XOR c, exact for "any"). */
+static uint64_t has_byte(uint64_t w, unsigned char c)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t x = w ^ (ones * c);
+	return (x - ones) & ~x & (ones << 7);
+}
+
+/* The first byte of class C_STOP from s[i] on, or len: prose has one in
+ * a hundred bytes or so, so the rest are passed eight at a time. */
+static size_t next_stop(const unsigned char *s, size_t i, size_t len)
+{
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		if (has_byte(w, '.') | has_byte(w, '!') | has_byte(w, '?') | has_byte(w, 0xE2))
+			break;
+	}
+	while (i < len && !(byte_class[s[i]] & C_STOP))
+		i++;
+	return i;
+}
+
 /* Where the sentence that opens at sc->start ends (before trimming). */
 static size_t find_cut(struct scan *sc)
 {
@@ -937,6 +961,8 @@ static size_t find_cut(struct scan *sc)
 	size_t len = sc->len, i = open_sentence(sc), cut;
 	unsigned char mask = sc->list_kind ? C_STOP | C_SPACE : C_STOP;
 	while (i < len) {
+		if (mask == C_STOP)
+			i = next_stop(s, i, len);
 		while (i < len && !(byte_class[s[i]] & mask))
 			i++;
 		if (i >= len)

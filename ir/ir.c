@@ -79,6 +79,33 @@ static int is_lead(unsigned char c)
 	return (c & 0xC0) != 0x80;
 }
 
+/*
+ * The offsets of the code points of text[b, e), a block of at most
+ * Q_OFFSET_STEP bytes whose first code point is number cp: the code
+ * points that start a block of their own (cp % Q_OFFSET_STEP == 0) are
+ * marked in byte_at_cp_block.  Returns the number of code points.
+ */
+static size_t mark_block(struct q_offsets *o, const char *text, size_t b, size_t e, size_t cp)
+{
+	size_t n = q_utf8_count(text + b, e - b);
+	size_t first = (cp + Q_OFFSET_STEP - 1) / Q_OFFSET_STEP * Q_OFFSET_STEP;
+	if (first >= cp + n)
+		return n; /* none starts a block here: the common case */
+	if (n == e - b) {
+		/* One byte each (ASCII): code point c is at byte b + c - cp. */
+		for (size_t c = first; c < cp + n; c += Q_OFFSET_STEP)
+			o->byte_at_cp_block[c / Q_OFFSET_STEP] = (uint32_t)(b + c - cp);
+		return n;
+	}
+	for (size_t i = b, c = cp; i < e; i++)
+		if (is_lead((unsigned char)text[i])) {
+			if (c % Q_OFFSET_STEP == 0)
+				o->byte_at_cp_block[c / Q_OFFSET_STEP] = (uint32_t)i;
+			c++;
+		}
+	return n;
+}
+
 int q_doc_set_text(struct q_doc *doc, const char *text, size_t len,
 		   const char *known_id)
 {
@@ -91,14 +118,10 @@ int q_doc_set_text(struct q_doc *doc, const char *text, size_t len,
 	if (!o->cp_at_byte_block || !o->byte_at_cp_block)
 		return Q_ENOMEM;
 	size_t cp = 0;
-	for (size_t b = 0; b < len; b++) {
-		if (b % Q_OFFSET_STEP == 0)
-			o->cp_at_byte_block[b / Q_OFFSET_STEP] = (uint32_t)cp;
-		if (is_lead((unsigned char)text[b])) {
-			if (cp % Q_OFFSET_STEP == 0)
-				o->byte_at_cp_block[cp / Q_OFFSET_STEP] = (uint32_t)b;
-			cp++;
-		}
+	for (size_t b = 0; b < len; b += Q_OFFSET_STEP) {
+		size_t e = len - b > Q_OFFSET_STEP ? b + Q_OFFSET_STEP : len;
+		o->cp_at_byte_block[b / Q_OFFSET_STEP] = (uint32_t)cp;
+		cp += mark_block(o, text, b, e, cp);
 	}
 	if (len % Q_OFFSET_STEP == 0)
 		o->cp_at_byte_block[len / Q_OFFSET_STEP] = (uint32_t)cp;
@@ -115,14 +138,11 @@ int q_doc_set_text(struct q_doc *doc, const char *text, size_t len,
 
 size_t q_doc_cp_of_byte(const struct q_doc *doc, size_t byte)
 {
-	const char *t = doc->text.ptr;
 	if (byte > doc->text.len)
 		byte = doc->text.len;
 	size_t b = byte / Q_OFFSET_STEP * Q_OFFSET_STEP;
-	size_t cp = doc->offsets.cp_at_byte_block[byte / Q_OFFSET_STEP];
-	for (; b < byte; b++)
-		cp += is_lead((unsigned char)t[b]);
-	return cp;
+	return doc->offsets.cp_at_byte_block[byte / Q_OFFSET_STEP] +
+	       q_utf8_count(doc->text.ptr + b, byte - b);
 }
 
 size_t q_doc_byte_of_cp(const struct q_doc *doc, size_t cp)

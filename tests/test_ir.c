@@ -62,6 +62,23 @@ static void test_offsets(void)
 	CHECK("cp -> byte -> cp over checkpoints", ok);
 	q_doc_release(&doc);
 	q_buf_release(&big);
+
+	/* Checkpoints in blocks of ASCII, of mixed and of non-ASCII text,
+	 * against a count byte by byte. */
+	q_buf_init(&big, 0);
+	for (int i = 0; i < 300; i++)
+		q_buf_puts(&big, i % 100 < 40 ? "plain words. " : i % 100 < 70 ? "caf\xC3\xA9 " : "\xE2\x80\x94\xF0\x9F\x98\x80 ");
+	CHECK("extract mixed", extract(&doc, big.data) == 0);
+	ok = 1;
+	for (size_t b = 0, cp = 0; b <= doc.text.len; b++) {
+		if (b == doc.text.len || ((unsigned char)doc.text.ptr[b] & 0xC0) != 0x80) {
+			ok &= q_doc_cp_of_byte(&doc, b) == cp && q_doc_byte_of_cp(&doc, cp) == b;
+			cp++;
+		}
+	}
+	CHECK("offsets of every character against a byte count", ok);
+	q_doc_release(&doc);
+	q_buf_release(&big);
 }
 
 static void test_round_trip(void)

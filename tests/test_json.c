@@ -57,6 +57,30 @@ static void test_writer(void)
 	same_as_jansson("unicode", "[\"caf\\u00e9 \\u2014 \\ud83d\\ude00\", \"\\u2028\\u2029\"]");
 	same_as_jansson("nesting", "{\"k\": [1, {\"x\": [2, [3, {\"y\": null}]]}], \"\": \"empty key\"}");
 	same_as_jansson("top-level string", "\"just a string\"");
+	/* Deeper than the 32 spaces the writer indents with in one piece. */
+	same_as_jansson("deep nesting", "[[[[[[[[[[[[[[[[[[[[1, {\"a\": [2]}]]]]]]]]]]]]]]]]]]]]");
+}
+
+/* The writer passes plain bytes eight at a time: every byte that needs an
+ * escape, and its plain neighbours, at every place in and after a word. */
+static void test_escapes_everywhere(void)
+{
+	static const unsigned char special[] = {0x01, 0x08, '\t', '\n', 0x0C, '\r', 0x1F, 0x20,
+						 '!', '"', '#', '[', '\\', ']', 0x7F};
+	int ok = 1;
+	for (size_t k = 0; k < sizeof(special); k++)
+		for (size_t at = 0; at < 20; at++) {
+			char text[24];
+			memset(text, 'a', sizeof(text));
+			text[at] = (char)special[k];
+			json_t *v = json_stringn(text, sizeof(text));
+			char *a = ours(v, 1), *b = theirs(v, 1);
+			ok &= a && b && strcmp(a, b) == 0;
+			free(a);
+			free(b);
+			json_decref(v);
+		}
+	CHECK("writer escapes at every offset", ok);
 }
 
 /* Doubles print in their shortest exact form and read back unchanged. */
@@ -211,6 +235,7 @@ static void test_reader(void)
 int main(void)
 {
 	test_writer();
+	test_escapes_everywhere();
 	test_reals();
 	test_reals_random();
 	test_reader();

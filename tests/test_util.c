@@ -61,6 +61,20 @@ static void test_utf8(void)
 	CHECK("utf8 invalid length bad second",
 	      q_utf8_invalid_length((const unsigned char *)"\xE0\x80\x80", 3) == 1);
 	CHECK("utf8 count", q_utf8_count("a\xC3\xA9\xE2\x80\x94z", 7) == 4);
+	{
+		/* Eight bytes at a time and the tail: every start and length. */
+		const char *mix = "ab\xC3\xA9\xE2\x80\x94z \xF0\x9F\x98\x80xy\xC3\xA9 ok\xE2\x80\x99s";
+		size_t n = strlen(mix);
+		int ok = 1;
+		for (size_t from = 0; from < n; from++)
+			for (size_t len = 0; from + len <= n; len++) {
+				size_t slow = 0;
+				for (size_t i = from; i < from + len; i++)
+					slow += ((unsigned char)mix[i] & 0xC0) != 0x80;
+				ok &= q_utf8_count(mix + from, len) == slow;
+			}
+		CHECK("utf8 count at every start and length", ok);
+	}
 	char out[4];
 	CHECK("utf8 encode", q_utf8_encode(0x20AC, out) == 3 && memcmp(out, "\xE2\x82\xAC", 3) == 0);
 }

@@ -56,9 +56,9 @@ static struct q_map_slot *find(const struct q_map *m, const char *key, size_t le
 	}
 }
 
-static int grow(struct q_map *m)
+/* Moves the keys to a table of ncap slots, a power of two. */
+static int rehash(struct q_map *m, size_t ncap)
 {
-	size_t ncap = m->cap ? m->cap * 2 : 64;
 	struct q_map_slot *old = m->slots;
 	size_t ocap = m->cap;
 	m->slots = calloc(ncap, sizeof(*m->slots));
@@ -72,6 +72,22 @@ static int grow(struct q_map *m)
 			*find(m, old[i].key, old[i].len, old[i].hash) = old[i];
 	free(old);
 	return 0;
+}
+
+static int grow(struct q_map *m)
+{
+	return rehash(m, m->cap ? m->cap * 2 : 64);
+}
+
+int q_map_reserve(struct q_map *m, size_t count)
+{
+	size_t ncap = m->cap ? m->cap : 64;
+	while (count * 4 > ncap * 3) {
+		if (ncap > SIZE_MAX / 2 / sizeof(*m->slots))
+			return Q_ENOMEM;
+		ncap *= 2;
+	}
+	return ncap > m->cap ? rehash(m, ncap) : 0;
 }
 
 int q_map_put(struct q_map *m, const char *key, size_t len, void *value)

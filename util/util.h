@@ -203,6 +203,9 @@ struct q_map {
 uint64_t q_hash(const void *data, size_t len);
 void q_map_init(struct q_map *m);
 void q_map_release(struct q_map *m);
+/* Room for count keys in all without growing, for a caller that knows
+ * about how many it will put; 0 or Q_ENOMEM. */
+int q_map_reserve(struct q_map *m, size_t count);
 /* Sets key to value (replacing an earlier value); 0 or Q_ENOMEM. */
 int q_map_put(struct q_map *m, const char *key, size_t len, void *value);
 /* The value of key, or NULL. */
