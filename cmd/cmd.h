@@ -95,6 +95,9 @@ int q_output_open(struct q_output **out, const struct q_cmdline *cl,
 /* A quarry document's view, or any other value. */
 int q_output_value(struct q_output *out, json_t *value, const char *file,
 		   struct q_error *err);
+/* Does the output keep the values it is given until it closes (CSV, an
+ * XML array), rather than write each before q_output_value returns? */
+int q_output_keeps(const struct q_output *out);
 /* The values between begin and end are the elements of one top-level
  * array, written as they come where the format allows it. */
 int q_output_array_begin(struct q_output *out, struct q_error *err);

@@ -84,6 +84,11 @@ static int add_csv(struct q_output *o, json_t *value, int document,
 	return rc ? q_error_msg(err, Q_ENOMEM, NULL, "out of memory") : 0;
 }
 
+int q_output_keeps(const struct q_output *o)
+{
+	return o->is_csv || (o->in_array && q_array_writer_gathers(o->array));
+}
+
 int q_output_value(struct q_output *o, json_t *value, const char *file,
 		   struct q_error *err)
 {

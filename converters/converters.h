@@ -83,6 +83,28 @@ int q_array_writer_item(struct q_array_writer *w, json_t *item, struct q_error *
 /* Writes the end (when commit) and frees the writer. */
 int q_array_writer_close(struct q_array_writer *w, int commit, struct q_error *err);
 
+/* True when the writer keeps the elements until it closes (XML, CSV). */
+int q_array_writer_gathers(const struct q_array_writer *w);
+
+/*
+ * An arena for jansson's allocations (json_arena.c).  Between begin and
+ * end, what jansson allocates on the calling thread comes from the arena
+ * (what does not fit, from the allocator as usual); every value made in
+ * it must be freed before the next reset or the end, which take it all
+ * back at once.  q_json_arena_hooks puts the allocation hooks in: call it
+ * before any thread that may use an arena starts.
+ */
+#define Q_JSON_ARENA_BYTES ((size_t)256 << 10)
+struct q_json_arena {
+	char *base, *cur, *end;
+};
+void q_json_arena_hooks(void);
+void q_json_arena_begin(struct q_json_arena *a);
+/* Every allocation since the begin or the last reset has been freed. */
+void q_json_arena_reset(struct q_json_arena *a);
+void q_json_arena_end(struct q_json_arena *a);
+void q_json_arena_release(struct q_json_arena *a);
+
 /* ---- JSON and NDJSON (json.c, jansson) ---------------------------------- */
 
 int q_json_emit(json_t *value, const struct q_emit_opts *opts,

@@ -2263,108 +2263,9 @@ int q_csv_emit(json_t *value, const struct q_emit_opts *opts, struct q_buf *out,
 /*
  * jansson parses every record, in both passes (the columns, then the
  * rows).  Its allocations for a record come from a small arena of the
- * thread that reads it: the record is freed before the next is read, so
- * the arena starts over, and what does not fit in what is left goes to
- * the allocator as usual.  The hooks (json_set_alloc_funcs) go in front
- * of the functions jansson had; with no arena on the thread (outside a
- * chunk's run) they are those functions.
+ * thread that reads it (q_json_arena): the record is freed before the
+ * next is read, so the arena starts over.
  */
-#if defined(__SANITIZE_ADDRESS__)
-#define Q_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define Q_ASAN 1
-#endif
-#endif
-#ifdef Q_ASAN
-#include <sanitizer/asan_interface.h>
-#define ARENA_POISON(p, n) ASAN_POISON_MEMORY_REGION(p, n)
-#define ARENA_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
-#else
-#define ARENA_POISON(p, n) ((void)(p), (void)(n))
-#define ARENA_UNPOISON(p, n) ((void)(p), (void)(n))
-#endif
-
-#define ARENA_BYTES ((size_t)256 << 10)
-
-struct arena {
-	char *base, *cur, *end;
-};
-
-static _Thread_local struct arena *arena_on;
-static json_malloc_t arena_next_malloc = malloc;
-static json_free_t arena_next_free = free;
-
-static void *arena_malloc(size_t n)
-{
-	struct arena *a = arena_on;
-	size_t need = (n + 15) & ~(size_t)15;
-	if (a && need >= n && (size_t)(a->end - a->cur) >= need) {
-		void *p = a->cur;
-		a->cur += need;
-		ARENA_UNPOISON(p, n);
-		return p;
-	}
-	return arena_next_malloc(n);
-}
-
-static void arena_free(void *p)
-{
-	struct arena *a = arena_on;
-	if (a && (char *)p >= a->base && (char *)p < a->end)
-		return; /* freed with the rest when the record is done */
-	arena_next_free(p);
-}
-
-/* Puts the hooks in, on the calling thread before any worker starts. */
-static void arena_hooks(void)
-{
-	json_malloc_t m;
-	json_free_t f;
-	json_get_alloc_funcs(&m, &f);
-	if (m != arena_malloc || f != arena_free) {
-		arena_next_malloc = m;
-		arena_next_free = f;
-		json_set_alloc_funcs(arena_malloc, arena_free);
-	}
-}
-
-static void arena_begin(struct arena *a)
-{
-	if (!a->base && (a->base = malloc(ARENA_BYTES)))
-		a->end = a->base + ARENA_BYTES;
-	if (!a->base)
-		return; /* malloc then */
-	a->cur = a->base;
-	ARENA_POISON(a->base, ARENA_BYTES);
-	arena_on = a;
-}
-
-/* Every allocation since the last reset has been freed. */
-static void arena_reset(struct arena *a)
-{
-	if (arena_on != a)
-		return;
-	ARENA_POISON(a->base, (size_t)(a->cur - a->base));
-	a->cur = a->base;
-}
-
-static void arena_end(struct arena *a)
-{
-	if (arena_on == a) {
-		arena_reset(a);
-		arena_on = NULL;
-	}
-}
-
-static void arena_release(struct arena *a)
-{
-	if (a->base) {
-		ARENA_UNPOISON(a->base, ARENA_BYTES);
-		free(a->base);
-	}
-	memset(a, 0, sizeof(*a));
-}
 
 /*
  * A place where a chunk of the records can start: the first byte of a
@@ -2672,7 +2573,7 @@ struct json_chunk {
 	const struct q_csv_writer *spec_of; /* the snapshot spec forks */
 	int spec_on, spec_failed;
 	struct q_error spec_err;
-	struct arena arena;
+	struct q_json_arena arena;
 	struct q_buf out;
 	struct q_error err;
 	int rc;
@@ -2697,7 +2598,7 @@ static void chunk_run(void *ctx, void *task)
 	if (c->spec_on)
 		writer_restart(c->spec, 0); /* numbered from the chunk's start */
 	records_init(&it, c->data, c->len, c->file, &c->from, c->to.pos);
-	arena_begin(&c->arena);
+	q_json_arena_begin(&c->arena);
 	for (;;) {
 		json_t *v;
 		rc = records_next(&it, &v, &c->err);
@@ -2720,11 +2621,11 @@ static void chunk_run(void *ctx, void *task)
 				rc = c->flush(c->ctx, c->dest, &c->err);
 		}
 		json_decref(v);
-		arena_reset(&c->arena);
+		q_json_arena_reset(&c->arena);
 		if (rc)
 			break;
 	}
-	arena_end(&c->arena);
+	q_json_arena_end(&c->arena);
 	c->rc = rc;
 	c->cut_ok = rc || c->to.pos == SIZE_MAX || stopped_at(&it, &c->to);
 }
@@ -2861,7 +2762,7 @@ static int run_inline(struct json_pass *p, const struct split *from, int learn,
 	c.ctx = p->ctx;
 	q_buf_init(&c.out, 0);
 	chunk_run(NULL, &c);
-	arena_release(&c.arena);
+	q_json_arena_release(&c.arena);
 	q_buf_release(&c.out);
 	if (c.rc)
 		*err = c.err;
@@ -2871,7 +2772,7 @@ static int run_inline(struct json_pass *p, const struct split *from, int learn,
 static void chunks_free(struct json_chunk *chunks, size_t depth)
 {
 	for (size_t k = 0; chunks && k < depth; k++) {
-		arena_release(&chunks[k].arena);
+		q_json_arena_release(&chunks[k].arena);
 		if (chunks[k].w && chunks[k].learn)
 			colmap_release(&chunks[k].w->cols);
 		q_csv_writer_free(chunks[k].w);
@@ -3133,7 +3034,7 @@ int q_csv_from_json(const char *data, size_t len, const struct q_emit_opts *opts
 	p.out = out;
 	p.flush = flush;
 	p.ctx = ctx;
-	arena_hooks();
+	q_json_arena_hooks();
 	/* Pass 1: the columns; pass 2: the rows. */
 	int rc = learn_pass(&p, err);
 	if (!rc)

@@ -51,6 +51,11 @@ int q_array_writer_open(struct q_array_writer **wp, const struct q_format *forma
 	return w->gathered ? 0 : q_error_msg(err, Q_ENOMEM, NULL, "out of memory");
 }
 
+int q_array_writer_gathers(const struct q_array_writer *w)
+{
+	return w->mode == M_GATHER;
+}
+
 int q_array_writer_item(struct q_array_writer *w, json_t *item, struct q_error *err)
 {
 	size_t index = w->count++;
