@@ -322,8 +322,9 @@ static int dateline_at(const struct ner *n, size_t i)
 static int airline_at(struct ner *n, size_t i)
 {
 	const struct q_gaz_name *g;
-	return tok_is(n, i, "Air") && i + 1 < n->toks.count && (tok(n, i + 1)->flags & Q_TOKF_SPACE) &&
-	       gaz_match(n, i + 1, 0, &g) && (g->type == Q_ENT_GPE || g->type == Q_ENT_LOC);
+	return tok_is(n, i, "Air") && i + 1 < n->toks.count &&
+	       (tok(n, i + 1)->flags & Q_TOKF_SPACE) && gaz_match(n, i + 1, 0, &g) &&
+	       (g->type == Q_ENT_GPE || g->type == Q_ENT_LOC);
 }
 
 /* The tokens a chunk's first element takes at i; 0 when none starts. */
@@ -1457,7 +1458,6 @@ static int compass_word(const struct ner *n, size_t i)
 			return 1;
 	return 0;
 }
-
 
 /* Nothing but titles and plain words ("Vice Chairman", "Ranking
  * Member"), a suffix ("Jr.", "Inc.") or "I" with a verb ("I'm", "I've"):
