@@ -43,7 +43,7 @@ enum strength { S_WEAK, S_DEFAULT, S_CUE, S_HEAD, S_GAZ };
 
 #define C_ACRONYM 0x01 /* one word in capitals */
 #define C_TITLED 0x02  /* named after a title */
-#define C_ECHO 0x04    /* an ordinary word where capitals prove nothing: see echo() */
+#define C_ECHO 0x04    /* ordinary words where capitals prove nothing: see echo_end() */
 
 struct cand {
 	uint32_t bstart, bend; /* the mention, bytes */
@@ -215,6 +215,13 @@ static int month_surname(struct ner *n, size_t i)
 	       (wf(n, i - 1) & Q_GW_GIVEN) && !(wf(n, i - 1) & Q_GW_TIME);
 }
 
+/* A currency's country: "NZ$120", "US$ 40 billion". */
+static int currency_prefix(const struct ner *n, size_t i)
+{
+	return i + 1 < n->toks.count && !(tok(n, i + 1)->flags & Q_TOKF_SPACE) &&
+	       n->text[tok(n, i + 1)->start] == '$';
+}
+
 /* Capitals with periods that spell a word that is no name: "C.E.O." */
 static int dotted_not_name(const struct ner *n, size_t i)
 {
@@ -245,9 +252,8 @@ static int nameish(struct ner *n, size_t i)
 		return 0; /* shouting, "IT", "CEO" */
 	if ((f & Q_TOKF_DOTTED) && ((wf(n, i) & Q_GW_NOT_NAME) || dotted_not_name(n, i)))
 		return 0; /* "P.S.", "G.D.P." */
-	if (i + 1 < n->toks.count && !(tok(n, i + 1)->flags & Q_TOKF_SPACE) &&
-	    n->text[tok(n, i + 1)->start] == '$')
-		return 0; /* a currency's country: "NZ$120", "HK$5" */
+	if (currency_prefix(n, i))
+		return 0;
 	return !(wf(n, i) & Q_GW_TIME) || month_surname(n, i);
 }
 
@@ -339,7 +345,7 @@ static size_t start_at(struct ner *n, size_t i, const struct q_gaz_name **name)
 		size_t m = gaz_match(n, i, 0, name);
 		if (!m && (t->flags & Q_TOKF_ALLCAPS) && dateline_at(n, i))
 			m = gaz_match(n, i, 1, name);
-		if (m && !(m == 1 && forced(n, i) && common(n, i)))
+		if (m && !(m == 1 && ((forced(n, i) && common(n, i)) || currency_prefix(n, i))))
 			return m;
 		*name = NULL;
 	}
@@ -1738,26 +1744,41 @@ static size_t scan_end(const char *t, size_t b, size_t e)
 }
 
 /*
- * An ordinary word capitalised only by where it stands ("Apple said …"
- * opening a sentence or a headline) names something only if the text
- * names it for sure elsewhere ("… shares of Apple"): it becomes a weak
- * candidate that joins a sure one of the same name, and no other.
+ * Ordinary words capitalised only by where they stand ("Apple said …",
+ * "Apple Computer launched …" opening a sentence, a headline's words)
+ * name something only if the text names it for sure elsewhere ("… shares
+ * of Apple"): they become a weak candidate that joins a sure one of the
+ * same name, and no other.
  */
-static int echo(struct ner *n, size_t i)
+static int plain_capitalised(struct ner *n, size_t i)
 {
 	const struct q_name_token *t = tok(n, i);
-	if ((t->flags & (Q_TOKF_CAP | Q_TOKF_ALLCAPS | Q_TOKF_DOTTED)) != Q_TOKF_CAP ||
-	    t->letters < 3 || !(forced(n, i) || n->titlecase) || !common(n, i) ||
-	    (wf(n, i) & (Q_GW_TIME | Q_GW_TITLE)))
-		return 0;
-	return !(i + 1 < n->toks.count && nameish(n, i + 1) &&
-		 (tok(n, i + 1)->flags & Q_TOKF_SPACE));
+	return t->kind == Q_NTOK_WORD &&
+	       (t->flags & (Q_TOKF_CAP | Q_TOKF_ALLCAPS | Q_TOKF_DOTTED)) == Q_TOKF_CAP &&
+	       t->letters >= 3 && common(n, i) && !(wf(n, i) & (Q_GW_TIME | Q_GW_TITLE));
 }
 
-static int push_echo(struct ner *n, size_t i)
+/* The end of the echo at token i ("Apple", "Apple Computer" in a
+ * sentence, one word in a headline), or i when there is none. */
+static size_t echo_end(struct ner *n, size_t i)
+{
+	if (!(forced(n, i) || n->titlecase) || !plain_capitalised(n, i) || tok_is(n, i, "The"))
+		return i;
+	size_t j = i + 1;
+	while (!n->titlecase && j < n->toks.count && j - i < 4 &&
+	       (tok(n, j)->flags & Q_TOKF_SPACE) && plain_capitalised(n, j))
+		j++;
+	if (j < n->toks.count && (tok(n, j)->flags & Q_TOKF_SPACE) &&
+	    (nameish(n, j) || tok_is(n, j, "of") || tok_is(n, j, "on") || tok_is(n, j, "for") ||
+	     tok_is(n, j, "and") || tok_is(n, j, "&")))
+		return i; /* a name goes on: "Human Rights Council of …" */
+	return j;
+}
+
+static int push_echo(struct ner *n, size_t i, size_t j)
 {
 	struct chunk c = {.n = 1};
-	c.e[0] = (struct elem){.t0 = (uint32_t)i, .t1 = (uint32_t)i + 1};
+	c.e[0] = (struct elem){.t0 = (uint32_t)i, .t1 = (uint32_t)j};
 	return push_cand(n, &c, (struct piece){0, 1, 0}, Q_ENT_MISC, S_WEAK, C_ECHO);
 }
 
@@ -1797,9 +1818,10 @@ static int sentence_entities(struct ner *n, size_t si)
 		}
 		size_t m = start_at(n, i, &g);
 		if (!m) {
-			if (echo(n, i) && push_echo(n, i))
+			size_t j = echo_end(n, i);
+			if (j > i && push_echo(n, i, j))
 				return Q_ENOMEM;
-			i++;
+			i = j > i ? j : i + 1;
 			continue;
 		}
 		struct chunk c;

@@ -710,6 +710,18 @@ static void test_headline_and_bylines(void)
 		return;
 	CHECK("… and nothing where no sure mention is", d.entities.count == 0);
 	q_doc_release(&d);
+
+	if (extract(&d, "Human Rights Watch said so. Apple Computer launched a phone, and Apple "
+			"Computer Inc. sold it; Human Rights Watch is a group. They paid US$ 40 "
+			"million in the US.\n"))
+		return;
+	const struct q_entity *hrw = entity(&d, "Human Rights Watch");
+	a = entity(&d, "Apple Computer Inc.");
+	const struct q_entity *us = entity(&d, "United States");
+	CHECK("ordinary words opening a sentence join the same name found for sure",
+	      hrw && hrw->mentions.count == 2 && a && a->mentions.count == 2);
+	CHECK("a currency's country is no mention", us && us->mentions.count == 1);
+	q_doc_release(&d);
 }
 
 static void test_stress(void)
