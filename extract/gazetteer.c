@@ -372,6 +372,7 @@ static int build(struct q_gazetteer *g)
 		{"places.txt", Q_ENT_LOC, "n"},
 		{"organizations.txt", Q_ENT_ORG, "n"},
 		{"groups.txt", Q_ENT_NORP, "n"},
+		{"indices.txt", Q_ENT_MISC, "n"},
 	};
 	static const struct {
 		const char *file;

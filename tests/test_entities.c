@@ -722,6 +722,14 @@ static void test_headline_and_bylines(void)
 	      hrw && hrw->mentions.count == 2 && a && a->mentions.count == 2);
 	CHECK("a currency's country is no mention", us && us->mentions.count == 1);
 	q_doc_release(&d);
+
+	if (extract(&d, "The Dow Jones Industrial Average fell and the FTSE rose; Dow Jones, the "
+			"publisher, was sold.\n"))
+		return;
+	CHECK("stock indices are neither exchanges nor companies",
+	      has_type(&d, "Dow Jones Industrial Average", Q_ENT_MISC) &&
+		      has_type(&d, "FTSE 100", Q_ENT_MISC) && has_type(&d, "Dow Jones", Q_ENT_ORG));
+	q_doc_release(&d);
 }
 
 static void test_stress(void)
