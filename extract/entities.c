@@ -44,6 +44,7 @@ enum strength { S_WEAK, S_DEFAULT, S_CUE, S_HEAD, S_GAZ };
 #define C_ACRONYM 0x01 /* one word in capitals */
 #define C_TITLED 0x02  /* named after a title */
 #define C_ECHO 0x04    /* ordinary words where capitals prove nothing: see echo_end() */
+#define C_PLURAL 0x08  /* … before a plural verb: "Jobs are scarce" names no one */
 
 struct cand {
 	uint32_t bstart, bend; /* the mention, bytes */
@@ -1290,8 +1291,13 @@ static int emit_piece(struct ner *n, const struct chunk *c, struct piece p)
 	if (single && !weak_spot && !(tok(n, first->t0)->flags & Q_TOKF_ALLCAPS) &&
 	    (fw & Q_GW_ALONE) && (fw & HEADS))
 		return push_cand(n, c, p, type_of_head(fw), S_DEFAULT, 0);
-	if (plain == words)
-		return 0; /* "Fight Tonight", "Breaking News" */
+	if (plain == words) {
+		/* "Fight Tonight", "Breaking News" are no names; "Jobs" after
+		 * "Steve Jobs" is. */
+		if (single && q_map_get(&n->persons_last, tok_s(n, first->t0), tok_n(n, first->t0)))
+			return push_cand(n, c, p, Q_ENT_PERSON, S_DEFAULT, 0);
+		return 0;
+	}
 	if (single) {
 		uint32_t w = wf(n, first->t0);
 		if (tok(n, first->t0)->flags & Q_TOKF_ALLCAPS)
@@ -1778,8 +1784,10 @@ static size_t echo_end(struct ner *n, size_t i)
 static int push_echo(struct ner *n, size_t i, size_t j)
 {
 	struct chunk c = {.n = 1};
+	int plural = tok_is(n, j, "are") || tok_is(n, j, "were") || tok_is(n, j, "have");
 	c.e[0] = (struct elem){.t0 = (uint32_t)i, .t1 = (uint32_t)j};
-	return push_cand(n, &c, (struct piece){0, 1, 0}, Q_ENT_MISC, S_WEAK, C_ECHO);
+	return push_cand(n, &c, (struct piece){0, 1, 0}, Q_ENT_MISC, S_WEAK,
+			 C_ECHO | (plural ? C_PLURAL : 0));
 }
 
 static int sentence_entities(struct ner *n, size_t si)
@@ -1849,8 +1857,13 @@ static int32_t link_of(struct ner *n, size_t ci)
 {
 	const struct cand *c = &n->cands.items[ci];
 	struct q_str s = cand_text(n, c, 0);
-	if (c->flags & C_ECHO)
-		return -1;
+	if (c->flags & C_ECHO) {
+		/* Only a person's family name named in full before: "Jobs said". */
+		uintptr_t p = c->t1 - c->t0 == 1 && !(c->flags & C_PLURAL)
+				      ? (uintptr_t)q_map_get(&n->persons_last, s.ptr, s.len)
+				      : 0;
+		return p ? (int32_t)(p - 1) : -1;
+	}
 	if (c->first == c->last) {
 		uintptr_t d = (uintptr_t)q_map_get(&n->shorts, s.ptr, s.len);
 		if (d && n->defs.items[d - 1].long_cand >= 0 &&

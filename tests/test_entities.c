@@ -723,6 +723,14 @@ static void test_headline_and_bylines(void)
 	CHECK("a currency's country is no mention", us && us->mentions.count == 1);
 	q_doc_release(&d);
 
+	if (extract(&d, "Steve Jobs unveiled it. Jobs said it was good, and Tim Cook succeeded "
+			"Jobs. Jobs are scarce.\n"))
+		return;
+	const struct q_entity *sj = entity(&d, "Steve Jobs");
+	CHECK("a family name that is an ordinary word, after the person's full name",
+	      sj && sj->type == Q_ENT_PERSON && sj->mentions.count == 3);
+	q_doc_release(&d);
+
 	if (extract(&d, "The Dow Jones Industrial Average fell and the FTSE rose; Dow Jones, the "
 			"publisher, was sold.\n"))
 		return;
