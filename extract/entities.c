@@ -134,6 +134,23 @@ static int tok_is_(const struct ner *n, size_t i, const char *w, size_t len)
 /* Is token i the word (or sign) w, a string literal? */
 #define tok_is(n, i, w) tok_is_((n), (i), (w), sizeof(w) - 1)
 
+/* Words of a fixed list, their lengths counted by the compiler. */
+struct word {
+	const char *s;
+	size_t n;
+};
+#define WORD(s) {s, sizeof(s) - 1}
+#define WORDS(list) (list), sizeof(list) / sizeof((list)[0])
+
+/* Is token i one of the count words? */
+static int tok_in(const struct ner *n, size_t i, const struct word *words, size_t count)
+{
+	for (size_t k = 0; k < count; k++)
+		if (tok_is_(n, i, words[k].s, words[k].n))
+			return 1;
+	return 0;
+}
+
 static int is_word(const struct ner *n, size_t i)
 {
 	return i < n->toks.count && tok(n, i)->kind == Q_NTOK_WORD;
@@ -325,6 +342,14 @@ static int dateline_at(const struct ner *n, size_t i)
 
 /* ---- chunks ----------------------------------------------------------- */
 
+/* A word ending like an adverb or a participle, not before a verb of
+ * people: "Recently, …" is no name, "Mulally says" is. */
+static int adverb_at(struct ner *n, size_t i)
+{
+	return ordinary_ending(n, i) &&
+	       !((wf(n, i + 1) & Q_GW_PERSON_AFTER) && (tok(n, i + 1)->flags & Q_TOKF_LOWER));
+}
+
 /* "Air" before a place: an airline ("Air Canada"), see emit_range(). */
 static int airline_at(struct ner *n, size_t i)
 {
@@ -353,12 +378,9 @@ static size_t start_at(struct ner *n, size_t i, const struct q_gaz_name **name)
 	if (!nameish(n, i) || tok_is(n, i, "The") || tok_is(n, i, "A") || tok_is(n, i, "An"))
 		return 0;
 	uint32_t w = wf(n, i);
-	/* "Recently, …" is no name, "Mulally says" is. */
-	int adverb = ordinary_ending(n, i) && !((wf(n, i + 1) & Q_GW_PERSON_AFTER) &&
-						(tok(n, i + 1)->flags & Q_TOKF_LOWER));
 	if (forced(n, i) && !(w & Q_GW_TITLE) &&
 	    !((w & Q_GW_GIVEN) && nameish(n, i + 1) && (tok(n, i + 1)->flags & Q_TOKF_SPACE)) &&
-	    !airline_at(n, i) && (common(n, i) || adverb))
+	    !airline_at(n, i) && (common(n, i) || adverb_at(n, i)))
 		return 0;
 	return 1;
 }
@@ -417,21 +439,14 @@ static int of_joins(struct ner *n, const struct chunk *c, size_t j, int is_for)
  * the Rights of the Child", "Center on Budget and Policy Priorities". */
 static int on_head(const struct ner *n, size_t i)
 {
-#define W(s) {s, sizeof(s) - 1}
-	static const struct {
-		const char *s;
-		size_t n;
-	} words[] = {
-		W("Committee"), W("Subcommittee"), W("Commission"), W("Council"), W("Conference"),
-		W("Convention"), W("Treaty"), W("Agreement"), W("Panel"), W("Summit"), W("Forum"),
-		W("Symposium"), W("Center"), W("Centre"), W("Institute"), W("Caucus"), W("Force"),
-		W("Protocol"), W("Declaration"), W("Dialogue"), W("Coalition"), W("Initiative"),
+	static const struct word words[] = {
+		WORD("Committee"), WORD("Subcommittee"), WORD("Commission"), WORD("Council"),
+		WORD("Conference"), WORD("Convention"), WORD("Treaty"), WORD("Agreement"),
+		WORD("Panel"), WORD("Summit"), WORD("Forum"), WORD("Symposium"), WORD("Center"),
+		WORD("Centre"), WORD("Institute"), WORD("Caucus"), WORD("Force"), WORD("Protocol"),
+		WORD("Declaration"), WORD("Dialogue"), WORD("Coalition"), WORD("Initiative"),
 	};
-#undef W
-	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-		if (tok_is_(n, i, words[k].s, words[k].n))
-			return 1;
-	return 0;
+	return tok_in(n, i, WORDS(words));
 }
 
 /* "on" joins after such a head, before capitalised words. */
@@ -1127,7 +1142,10 @@ static int suffix_word(struct ner *n, const struct elem *e)
  * ("ISO 6400", "SX40"), nor a numeral ("VII"). */
 static int acronym_type(struct ner *n, const struct elem *e, size_t before, size_t after)
 {
-	static const char *const counted[] = {"a", "an", "another", "each", "every", "any", "no"};
+	static const struct word counted[] = {
+		WORD("a"), WORD("an"), WORD("another"), WORD("each"), WORD("every"), WORD("any"),
+		WORD("no"),
+	};
 	if (postal_code(n, e->t0) && after_place_comma(n, e->t0) &&
 	    (after >= n->toks.count || !(tok(n, after)->flags & Q_TOKF_CAP)))
 		return Q_ENT_GPE;
@@ -1135,10 +1153,7 @@ static int acronym_type(struct ner *n, const struct elem *e, size_t before, size
 	    (after < n->toks.count && tok(n, after)->kind == Q_NTOK_NUMBER &&
 	     (tok(n, after)->flags & Q_TOKF_SPACE)))
 		return Q_ENT_MISC;
-	for (size_t k = 0; before > 0 && k < sizeof(counted) / sizeof(counted[0]); k++)
-		if (tok_is_(n, before - 1, counted[k], strlen(counted[k])))
-			return Q_ENT_MISC;
-	return Q_ENT_ORG;
+	return before > 0 && tok_in(n, before - 1, WORDS(counted)) ? Q_ENT_MISC : Q_ENT_ORG;
 }
 
 /*
@@ -1149,21 +1164,19 @@ static int acronym_type(struct ner *n, const struct elem *e, size_t before, size
  */
 static int surname_ending(const char *s, size_t len)
 {
-#define E(s) {s, sizeof(s) - 1}
-	static const struct {
-		const char *s;
-		size_t n;
-	} endings[] = {
-		E("ov"), E("ova"), E("ev"), E("eva"), E("sky"), E("ski"), E("ska"), E("skiy"),
-		E("skaya"), E("enko"), E("chuk"), E("escu"), E("ovic"), E("evic"), E("vich"),
-		E("wicz"), E("witz"), E("ez"), E("ini"), E("elli"), E("etti"), E("ucci"),
-		E("oni"), E("opoulos"), E("akis"), E("idis"), E("oglu"), E("sson"), E("shvili"),
-		E("dze"), E("jee"), E("ovski"), E("ovsky"), E("yan"), E("auskas"), E("aitis"),
-		E("czyk"), E("czak"), E("eanu"), E("nen"), E("qvist"), E("otti"), E("azzi"),
-		E("mann"), E("stein"), E("wala"), E("swamy"), E("nathan"), E("oulos"),
-		E("eira"), E("ić"), E("oğlu"), E("ová"),
+	static const struct word endings[] = {
+		WORD("ov"), WORD("ova"), WORD("ev"), WORD("eva"), WORD("sky"), WORD("ski"),
+		WORD("ska"), WORD("skiy"), WORD("skaya"), WORD("enko"), WORD("chuk"),
+		WORD("escu"), WORD("ovic"), WORD("evic"), WORD("vich"), WORD("wicz"),
+		WORD("witz"), WORD("ez"), WORD("ini"), WORD("elli"), WORD("etti"),
+		WORD("ucci"), WORD("oni"), WORD("opoulos"), WORD("akis"), WORD("idis"),
+		WORD("oglu"), WORD("sson"), WORD("shvili"), WORD("dze"), WORD("jee"),
+		WORD("ovski"), WORD("ovsky"), WORD("yan"), WORD("auskas"), WORD("aitis"),
+		WORD("czyk"), WORD("czak"), WORD("eanu"), WORD("nen"), WORD("qvist"),
+		WORD("otti"), WORD("azzi"), WORD("mann"), WORD("stein"), WORD("wala"),
+		WORD("swamy"), WORD("nathan"), WORD("oulos"), WORD("eira"), WORD("ić"),
+		WORD("oğlu"), WORD("ová"),
 	};
-#undef E
 	if (len < 5 || len > 40)
 		return 0;
 	for (size_t k = 0; k < sizeof(endings) / sizeof(endings[0]); k++) {
@@ -1454,21 +1467,14 @@ static int emit_run(struct ner *n, const struct chunk *c, size_t a, size_t b)
 /* "North", "Southern", "Upper", "Greater" … */
 static int compass_word(const struct ner *n, size_t i)
 {
-#define W(s) {s, sizeof(s) - 1}
-	static const struct {
-		const char *s;
-		size_t n;
-	} words[] = {
-		W("North"), W("South"), W("East"), W("West"), W("Northern"), W("Southern"),
-		W("Eastern"), W("Western"), W("Central"), W("Upper"), W("Lower"), W("Greater"),
-		W("Northeast"), W("Northwest"), W("Southeast"), W("Southwest"),
-		W("Northeastern"), W("Northwestern"), W("Southeastern"), W("Southwestern"),
+	static const struct word words[] = {
+		WORD("North"), WORD("South"), WORD("East"), WORD("West"), WORD("Northern"),
+		WORD("Southern"), WORD("Eastern"), WORD("Western"), WORD("Central"), WORD("Upper"),
+		WORD("Lower"), WORD("Greater"), WORD("Northeast"), WORD("Northwest"),
+		WORD("Southeast"), WORD("Southwest"), WORD("Northeastern"), WORD("Northwestern"),
+		WORD("Southeastern"), WORD("Southwestern"),
 	};
-#undef W
-	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
-		if (tok_is_(n, i, words[k].s, words[k].n))
-			return 1;
-	return 0;
+	return tok_in(n, i, WORDS(words));
 }
 
 /* Nothing but titles and plain words ("Vice Chairman", "Ranking
