@@ -234,7 +234,7 @@ struct predictions {
 static void quarry_spans(const struct sentence *ss, size_t first, size_t last,
 			 struct predictions *preds, int others)
 {
-	size_t len = 0, *at = xrealloc(NULL, (last - first + 1) * sizeof(size_t));
+	size_t len = 0, *at = xrealloc(NULL, (last - first) * sizeof(size_t));
 	for (size_t i = first; i < last; i++)
 		len += strlen(ss[i].text) + 2;
 	char *text = xrealloc(NULL, len + 1);
@@ -243,7 +243,6 @@ static void quarry_spans(const struct sentence *ss, size_t first, size_t last,
 		at[i - first] = len;
 		len += (size_t)sprintf(text + len, "%s%s", ss[i].text, i + 1 < last ? "\n\n" : "");
 	}
-	at[last - first] = len + 2;
 	for (size_t i = first; i < last; i++)
 		preds[i - first] = (struct predictions){xrealloc(NULL, sizeof(struct span)), 0};
 	struct q_doc doc;
